@@ -1,0 +1,79 @@
+"""The event stream: the only thing that crosses from the engine to the window or the CLI.
+
+Frozen dataclasses of plain Python numbers, strings and NumPy arrays: the engine turns tensors into
+these before anyone sees them, so the GUI, the CLI and the tests all read the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Started:
+    config: dict
+    device: str  # one line for users, from engine.device.describe()
+    parameters: int
+    train_size: int
+    val_size: int
+    test_size: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    epoch: int  # 1-based
+    epochs: int
+    step: int  # 1-based step within the epoch
+    steps_per_epoch: int
+    global_step: int
+    samples_per_s: float
+    eta_s: float
+    loss: float
+
+
+@dataclass(frozen=True)
+class Metrics:
+    split: str  # "train", "val" or "test"
+    epoch: int
+    global_step: int
+    values: dict  # {name: float}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Pictures for the window. `kind` picks the view (never the task name).
+
+    kinds: "hidden" (probe image + per-step states), "prediction" (gallery + confusion), ...
+    """
+
+    kind: str
+    arrays: dict  # {name: np.ndarray}
+    meta: dict = field(default_factory=dict)
+    epoch: int = 0
+    global_step: int = 0
+
+
+@dataclass(frozen=True)
+class Finished:
+    reason: str  # "done", "stopped", "early_stop", "failed"
+    metrics: dict  # final {name: float}
+    checkpoint: str  # path, "" when none was written
+    seconds: float
+    samples_per_s: float
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str
+    hint: str = ""
+
+
+Event = Union[Started, Progress, Metrics, Snapshot, Finished, Failed]
+EventHandler = Callable[[Any], None]
+
+
+def plain(values: dict) -> dict:
+    """Metric dict with every value a Python float (what events and JSON carry)."""
+    return {str(k): float(v) for k, v in values.items() if np.isscalar(v) or np.ndim(v) == 0}

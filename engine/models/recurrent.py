@@ -1,0 +1,112 @@
+"""RNN (tanh) / LSTM / GRU stacks that can also hand back their per-step states and gates.
+
+Training uses torch's fused nn.RNN / nn.LSTM / nn.GRU. `forward(x, return_states=True)` runs the same
+weights step by step in Python instead, so the one forward pass gives both the output and every
+layer's hidden state (and an LSTM's cell state and gates, a GRU's gates) at every step.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+GATES = {"rnn": (), "lstm": ("input gate", "forget gate", "output gate"), "gru": ("reset gate", "update gate")}
+
+
+def parameter_count(cell: str, input_size: int, hidden: int, layers: int, bidirectional: bool) -> int:
+    """Weights of the stack without building it (cheap enough to call as a user types)."""
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+    dirs = 2 if bidirectional else 1
+    total = 0
+    for layer in range(layers):
+        layer_in = input_size if layer == 0 else hidden * dirs
+        total += dirs * gates * hidden * (layer_in + hidden + 2)
+    return total
+
+
+class RecurrentStack(nn.Module):
+    def __init__(self, cell: str, input_size: int, hidden: int, layers: int = 1,
+                 bidirectional: bool = False, dropout: float = 0.0):
+        super().__init__()
+        self.cell, self.hidden, self.layers = cell, hidden, layers
+        self.directions = 2 if bidirectional else 1
+        kwargs = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+        self.rnn = _MODULES[cell](input_size, hidden, num_layers=layers, batch_first=True,
+                                  bidirectional=bidirectional, dropout=dropout if layers > 1 else 0.0, **kwargs)
+
+    @property
+    def output_size(self) -> int:
+        return self.hidden * self.directions
+
+    def forward(self, x: torch.Tensor, return_states: bool = False):
+        """x (B, T, F) -> (outputs (B, T, D*H), final (B, D*H), states or None).
+
+        final is the last layer's last forward state joined with its last backward state (step 0).
+        states: {"hidden": (L, B, T, D*H), and for LSTM "cell" and its gates, for GRU its gates}.
+        """
+        if not return_states:
+            outputs, last = self.rnn(x)
+            h_n = last[0] if self.cell == "lstm" else last
+            return outputs, self._join_final(h_n), None
+        return self._stepwise(x)
+
+    def _join_final(self, h_n: torch.Tensor) -> torch.Tensor:
+        top = h_n[-self.directions:]  # (D, B, H) of the last layer
+        return torch.cat(list(top), dim=-1)
+
+    def _stepwise(self, x: torch.Tensor):
+        layer_input = x
+        per_layer: dict[str, list] = {}
+        finals = []
+        for layer in range(self.layers):
+            outs, finals_l, states_l = [], [], {}
+            for direction in range(self.directions):
+                out, final, states = self._run_direction(layer_input, layer, direction)
+                outs.append(out)
+                finals_l.append(final)
+                for name, value in states.items():
+                    states_l.setdefault(name, []).append(value)
+            layer_input = torch.cat(outs, dim=-1)
+            finals = finals_l
+            for name, values in states_l.items():
+                per_layer.setdefault(name, []).append(torch.cat(values, dim=-1))
+            if self.training and self.rnn.dropout and layer < self.layers - 1:
+                layer_input = nn.functional.dropout(layer_input, self.rnn.dropout, True)
+        states = {name: torch.stack(values) for name, values in per_layer.items()}
+        return layer_input, torch.cat(finals, dim=-1), states
+
+    def _run_direction(self, x: torch.Tensor, layer: int, direction: int):
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        w_ih, w_hh = getattr(self.rnn, "weight_ih" + suffix), getattr(self.rnn, "weight_hh" + suffix)
+        b_ih, b_hh = getattr(self.rnn, "bias_ih" + suffix), getattr(self.rnn, "bias_hh" + suffix)
+        batch, steps, _ = x.shape
+        h = x.new_zeros(batch, self.hidden)
+        c = x.new_zeros(batch, self.hidden)
+        x_proj = x @ w_ih.T + b_ih  # all steps at once
+        order = range(steps - 1, -1, -1) if direction else range(steps)
+        record: dict[str, list] = {"hidden": []}
+        for t in order:
+            hh = h @ w_hh.T + b_hh
+            if self.cell == "rnn":
+                h = torch.tanh(x_proj[:, t] + hh)
+                gates = {}
+            elif self.cell == "lstm":
+                i, f, g, o = (x_proj[:, t] + hh).chunk(4, dim=-1)
+                i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+                c = f * c + i * g
+                h = o * torch.tanh(c)
+                gates = {"cell": c, "input gate": i, "forget gate": f, "output gate": o}
+            else:
+                xr, xz, xn = x_proj[:, t].chunk(3, dim=-1)
+                hr, hz, hn = hh.chunk(3, dim=-1)
+                r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
+                n = torch.tanh(xn + r * hn)
+                h = (1 - z) * n + z * h
+                gates = {"reset gate": r, "update gate": z}
+            record["hidden"].append(h)
+            for name, value in gates.items():
+                record.setdefault(name, []).append(value)
+        if direction:  # store in time order
+            record = {name: values[::-1] for name, values in record.items()}
+        states = {name: torch.stack(values, dim=1) for name, values in record.items()}
+        return states["hidden"], h, states

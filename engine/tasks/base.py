@@ -1,0 +1,63 @@
+"""The task contract. The Trainer owns the loop, events, device and checkpoints; a task owns its data,
+model, loss, metrics and pictures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from engine.config import RunConfig
+from engine.events import Snapshot
+
+
+@dataclass
+class Prepared:
+    """In-memory splits as tensors (inputs, targets), plus what the model and checkpoint need (`info`)."""
+
+    train: tuple[torch.Tensor, torch.Tensor]
+    val: tuple[torch.Tensor, torch.Tensor] | None
+    test: tuple[torch.Tensor, torch.Tensor] | None
+    info: dict  # preprocessing + shapes: saved in the checkpoint so evaluate / predict repeat it
+    notes: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Task:
+    name = ""
+    selection_metric = "accuracy"  # higher is better; picks the best epoch on validation
+    defaults: dict = {}
+
+    def prepare(self, config: RunConfig, progress=None, cancel=None) -> Prepared:
+        raise NotImplementedError
+
+    def build_model(self, config: RunConfig, info: dict) -> nn.Module:
+        raise NotImplementedError
+
+    def parameter_count(self, config: RunConfig, info: dict) -> int:
+        raise NotImplementedError
+
+    def augment(self, inputs: torch.Tensor, config: RunConfig) -> torch.Tensor:
+        return inputs
+
+    def loss(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def batch_stats(self, output: torch.Tensor, target: torch.Tensor) -> dict:
+        """Cheap running sums for a training batch, e.g. {"correct": n}; turned into train metrics."""
+        return {}
+
+    def train_metrics(self, sums: dict, count: int) -> dict:
+        return {}
+
+    def evaluate(self, model: nn.Module, data, device, batch: int) -> tuple[dict, dict]:
+        """(metrics {name: float}, details {name: np.ndarray}) on a whole split."""
+        raise NotImplementedError
+
+    def probe(self, model: nn.Module, prepared: Prepared, index: int, device) -> Snapshot | None:
+        """Per-step states for one sample (the "hidden" view)."""
+        return None
+
+    def result_snapshots(self, prepared: Prepared, details: dict) -> list[Snapshot]:
+        """Pictures of the final evaluation (gallery, confusion matrix, ...)."""
+        return []

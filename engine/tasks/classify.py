@@ -1,0 +1,123 @@
+"""Image classification read as a sequence (rows, columns or pixels) by an RNN / LSTM / GRU."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from engine.augment import random_affine
+from engine.data import load_classification, train_val_split
+from engine.events import Snapshot
+from engine.models.classifier import SequenceClassifier
+from engine.data.images import dark_background
+from engine.tasks.base import Prepared, Task
+
+
+def _tensors(image_set) -> tuple[torch.Tensor, torch.Tensor]:
+    images = torch.from_numpy(np.ascontiguousarray(image_set.images.transpose(0, 3, 1, 2), dtype=np.float32))
+    return images, torch.from_numpy(image_set.labels.astype(np.int64))
+
+
+class ClassifyTask(Task):
+    name = "classify"
+    selection_metric = "accuracy"
+
+    def prepare(self, config, progress=None, cancel=None) -> Prepared:
+        splits = load_classification(config.data, progress=progress, cancel=cancel)
+        train_idx, val_idx = train_val_split(len(splits.train), config.val_fraction, config.seed)
+        train = splits.train.subset(train_idx)
+        h, w, c = train.image_shape
+        info = {
+            "task": self.name, "data": config.data, "dataset": splits.name,
+            "image_shape": [c, h, w], "classes": len(train.class_names),
+            "class_names": list(train.class_names), "read": config.read,
+            "mean": float(train.images.mean()), "std": float(train.images.std() or 1.0),
+            "dark_background": dark_background(train.images[:500]),
+        }
+        notes = list(splits.notes)
+        if splits.test is None:
+            notes.append("This data has no test split: test figures are left out (validation only).")
+        return Prepared(
+            train=_tensors(train),
+            val=_tensors(splits.train.subset(val_idx)) if len(val_idx) else None,
+            test=_tensors(splits.test) if splits.test is not None else None,
+            info=info, notes=notes, skipped=list(splits.skipped),
+        )
+
+    def build_model(self, config, info) -> SequenceClassifier:
+        return SequenceClassifier(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
+                                  config.layers, config.bidirectional, config.dropout, info["read"],
+                                  info["mean"], info["std"])
+
+    def parameter_count(self, config, info) -> int:
+        return SequenceClassifier.count(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
+                                        config.layers, config.bidirectional, config.read)
+
+    def augment(self, inputs, config):
+        return random_affine(inputs) if config.augment else inputs
+
+    def loss(self, output, target):
+        return F.cross_entropy(output, target)
+
+    def batch_stats(self, output, target) -> dict:
+        return {"correct": (output.argmax(1) == target).sum()}
+
+    def train_metrics(self, sums, count) -> dict:
+        return {"accuracy": float(sums["correct"]) / max(count, 1)}
+
+    @torch.no_grad()
+    def evaluate(self, model, data, device, batch):
+        images, labels = data
+        model.eval()
+        probs = []
+        for start in range(0, len(images), max(batch, 256)):
+            logits = model(images[start:start + max(batch, 256)].to(device))
+            probs.append(torch.softmax(logits.float(), 1).cpu())
+        probs = torch.cat(probs)
+        true = labels.numpy()
+        loss = float(F.nll_loss(torch.log(probs.clamp_min(1e-12)), labels))
+        probs_np = probs.numpy()
+        pred = probs_np.argmax(1)
+        classes = probs_np.shape[1]
+        confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
+        per_class = np.diag(confusion) / np.maximum(confusion.sum(1), 1)
+        metrics = {"loss": loss, "accuracy": float((pred == true).mean())}
+        details = {"true": true, "pred": pred, "confidence": probs_np.max(1), "probabilities": probs_np,
+                   "confusion": confusion, "per_class_accuracy": per_class}
+        return metrics, details
+
+    @torch.no_grad()
+    def probe(self, model, prepared, index, device):
+        images, labels = prepared.val if prepared.val is not None else prepared.train
+        index = int(index) % len(images)
+        was_training = model.training
+        model.eval()
+        logits, states = model(images[index:index + 1].to(device), return_states=True)
+        model.train(was_training)
+        probs = torch.softmax(logits.float(), 1)[0].cpu().numpy()
+        arrays = {"image": images[index].permute(1, 2, 0).numpy(), "probabilities": probs}
+        arrays.update({name: value[-1, 0].float().cpu().numpy() for name, value in states.items()})
+        names = prepared.info["class_names"]
+        return Snapshot("hidden", arrays, {
+            "states": list(states), "read": prepared.info["read"], "index": index,
+            "label": names[int(labels[index])], "prediction": names[int(probs.argmax())],
+            "confidence": float(probs.max()), "class_names": names, "layer": model.rnn.layers,
+        })
+
+    def result_snapshots(self, prepared, details):
+        images = prepared.test[0].permute(0, 2, 3, 1).numpy()
+        wrong = np.flatnonzero(details["pred"] != details["true"])
+        mistakes = wrong[np.argsort(-details["confidence"][wrong])]  # most confident mistakes first
+        arrays = {"images": images, "mistakes": mistakes,
+                  **{k: details[k] for k in ("true", "pred", "confidence", "confusion", "per_class_accuracy")}}
+        return [Snapshot("prediction", arrays, {"class_names": prepared.info["class_names"], "split": "test"})]
+
+    @torch.no_grad()
+    def predict(self, model, images: np.ndarray, device) -> np.ndarray:
+        """(N, H, W, C) float [0, 1] prepared like training -> (N, classes) probabilities."""
+        model.eval()
+        x = torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2), dtype=np.float32)).to(device)
+        return torch.softmax(model(x).float(), 1).cpu().numpy()
+
+
+TASK = ClassifyTask()

@@ -1,0 +1,39 @@
+"""Task name -> Task. Adding a task = adding a file in engine/tasks/ and a line here.
+
+The list of tasks (names, one-line descriptions) is readable without importing torch, so the window
+can fill its task list at start-up; the task module itself is imported on first use.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from engine.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    name: str
+    title: str
+    description: str
+    module: str  # engine.tasks.<module> holding a class named TASK_CLASS
+    data_kinds: tuple[str, ...]
+
+
+TASKS = {
+    "classify": TaskEntry("classify", "Classify images",
+                          "Read an image row by row and name its class (digits, or any class folders).",
+                          "engine.tasks.classify", ("demo", "mnist", "usps", "folder")),
+}
+
+
+def entries() -> list[TaskEntry]:
+    return list(TASKS.values())
+
+
+def get(name: str):
+    """The Task object for `name` (imports its module, and so torch)."""
+    entry = TASKS.get(name)
+    if entry is None:
+        raise ConfigError(f"Unknown task {name!r}.", f"Known tasks: {', '.join(TASKS)}.")
+    return importlib.import_module(entry.module).TASK
