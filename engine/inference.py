@@ -72,3 +72,8 @@ class Predictor:
                             "Evaluate on data with the same classes (folder names) as the training data.")
         images = torch.from_numpy(conform(data.images, self.info["image_shape"]).transpose(0, 3, 1, 2).copy())
         return self.task.evaluate(self.model, (images, torch.from_numpy(data.labels)), self.device, 256)
+
+    def inspect(self, image: np.ndarray, label: str = "", index: int = 0):
+        """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""
+        prepared, _ = self.prepare(image[None])
+        return self.task.probe_image(self.model, prepared[0], label, self.info, self.device, index)

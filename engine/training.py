@@ -33,8 +33,9 @@ class NonFiniteLoss(UserError):
 
 class Trainer:
     def __init__(self, config: RunConfig, on_event=None, progress_every_s: float = 0.2,
-                 snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20):
+                 snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None):
         self.config = config
+        self.splits = splits  # data already loaded by the window (None: the task reads config.data)
         self.on_event = on_event or (lambda event: None)
         self.progress_every_s = progress_every_s
         self.snapshot_every_s = snapshot_every_s
@@ -80,9 +81,9 @@ class Trainer:
 
     def _fail(self, message: str, hint: str, start: float) -> dict:
         self.on_event(Failed(message, hint))
-        result = {"reason": "failed", "message": message, "hint": hint, "metrics": {}, "checkpoint": "",
-                  "seconds": time.perf_counter() - start, "samples_per_s": 0.0}
-        self.on_event(Finished("failed", {}, self._best_path or "", result["seconds"], 0.0))
+        result = {"reason": "failed", "message": message, "hint": hint, "metrics": {},
+                  "checkpoint": self._best_path or "", "seconds": time.perf_counter() - start, "samples_per_s": 0.0}
+        self.on_event(Finished("failed", {}, result["checkpoint"], result["seconds"], 0.0))
         return result
 
     _best_path: str | None = None
@@ -92,7 +93,7 @@ class Trainer:
         _seed_everything(cfg.seed)
         policy = devices.resolve(cfg.device, cfg.threads or devices.default_threads())
         task = registry.get(cfg.task)
-        prepared = self.prepared = task.prepare(cfg, cancel=self._stop)
+        prepared = self.prepared = task.prepare(cfg, cancel=self._stop, splits=self.splits)
         train_x, train_y = prepared.train
         if len(train_x) == 0:
             raise UserError("The training split is empty.", "Give more data or a smaller validation fraction.")

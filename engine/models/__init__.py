@@ -1,5 +1,2 @@
-"""Recurrent models: one factory for RNN / LSTM / GRU, image-to-sequence views, task models."""
-from engine.models.recurrent import RecurrentStack, parameter_count
-from engine.models.sequence import image_to_sequence, sequence_length
-
-__all__ = ["RecurrentStack", "parameter_count", "image_to_sequence", "sequence_length"]
+"""Recurrent models: one factory for RNN / LSTM / GRU (recurrent.py), image-to-sequence views
+(sequence.py), task models (classifier.py). sizes.py counts parameters without importing torch."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from engine.models.recurrent import RecurrentStack, parameter_count
+from engine.models.recurrent import RecurrentStack
 from engine.models.sequence import image_to_sequence, sequence_length
 
 
@@ -29,10 +29,3 @@ class SequenceClassifier(nn.Module):
         _, final, states = self.rnn(x, return_states)
         logits = self.head(self.dropout(final))
         return (logits, states) if return_states else logits
-
-    @staticmethod
-    def count(image_shape, classes, cell, hidden, layers, bidirectional, read) -> int:
-        c, h, w = image_shape
-        _, features = sequence_length(h, w, c, read)
-        dirs = 2 if bidirectional else 1
-        return parameter_count(cell, features, hidden, layers, bidirectional) + (hidden * dirs + 1) * classes

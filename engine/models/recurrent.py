@@ -9,19 +9,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from engine.models.sizes import recurrent_parameters as parameter_count  # noqa: F401
+
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 GATES = {"rnn": (), "lstm": ("input gate", "forget gate", "output gate"), "gru": ("reset gate", "update gate")}
-
-
-def parameter_count(cell: str, input_size: int, hidden: int, layers: int, bidirectional: bool) -> int:
-    """Weights of the stack without building it (cheap enough to call as a user types)."""
-    gates = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
-    dirs = 2 if bidirectional else 1
-    total = 0
-    for layer in range(layers):
-        layer_in = input_size if layer == 0 else hidden * dirs
-        total += dirs * gates * hidden * (layer_in + hidden + 2)
-    return total
 
 
 class RecurrentStack(nn.Module):

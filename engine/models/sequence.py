@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from engine.models.sequence_shape import sequence_length  # noqa: F401 (re-exported)
+
 
 def image_to_sequence(images: torch.Tensor, read: str) -> torch.Tensor:
     """(B, C, H, W) -> (B, T, F): rows T=H, F=W*C; cols T=W, F=H*C; pixels T=H*W, F=C."""
@@ -14,9 +16,3 @@ def image_to_sequence(images: torch.Tensor, read: str) -> torch.Tensor:
     if read == "pixels":
         return images.permute(0, 2, 3, 1).reshape(b, h * w, c)
     raise ValueError(f"unknown read order {read!r}")
-
-
-def sequence_length(height: int, width: int, channels: int, read: str) -> tuple[int, int]:
-    """(steps, features per step) of an image read in this order."""
-    return {"rows": (height, width * channels), "cols": (width, height * channels),
-            "pixels": (height * width, channels)}[read]

@@ -28,7 +28,7 @@ class Task:
     selection_metric = "accuracy"  # higher is better; picks the best epoch on validation
     defaults: dict = {}
 
-    def prepare(self, config: RunConfig, progress=None, cancel=None) -> Prepared:
+    def prepare(self, config: RunConfig, progress=None, cancel=None, splits=None) -> Prepared:
         raise NotImplementedError
 
     def build_model(self, config: RunConfig, info: dict) -> nn.Module:

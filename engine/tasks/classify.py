@@ -9,6 +9,7 @@ from engine.augment import random_affine
 from engine.data import load_classification, train_val_split
 from engine.events import Snapshot
 from engine.models.classifier import SequenceClassifier
+from engine.models.sizes import classifier_parameters
 from engine.data.images import dark_background
 from engine.tasks.base import Prepared, Task
 
@@ -22,8 +23,9 @@ class ClassifyTask(Task):
     name = "classify"
     selection_metric = "accuracy"
 
-    def prepare(self, config, progress=None, cancel=None) -> Prepared:
-        splits = load_classification(config.data, progress=progress, cancel=cancel)
+    def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
+        if splits is None:  # the window hands over what it already loaded
+            splits = load_classification(config.data, progress=progress, cancel=cancel)
         train_idx, val_idx = train_val_split(len(splits.train), config.val_fraction, config.seed)
         train = splits.train.subset(train_idx)
         h, w, c = train.image_shape
@@ -50,7 +52,7 @@ class ClassifyTask(Task):
                                   info["mean"], info["std"])
 
     def parameter_count(self, config, info) -> int:
-        return SequenceClassifier.count(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
+        return classifier_parameters(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
                                         config.layers, config.bidirectional, config.read)
 
     def augment(self, inputs, config):
@@ -86,22 +88,30 @@ class ClassifyTask(Task):
                    "confusion": confusion, "per_class_accuracy": per_class}
         return metrics, details
 
-    @torch.no_grad()
     def probe(self, model, prepared, index, device):
-        images, labels = prepared.val if prepared.val is not None else prepared.train
+        """States for sample `index` of the probe set: the test split, else validation, else training."""
+        images, labels = prepared.test or prepared.val or prepared.train
         index = int(index) % len(images)
+        names = prepared.info["class_names"]
+        return self.probe_image(model, images[index].permute(1, 2, 0).numpy(), names[int(labels[index])],
+                                prepared.info, device, index)
+
+    @torch.no_grad()
+    def probe_image(self, model, image: np.ndarray, label: str, info: dict, device, index: int = 0) -> Snapshot:
+        """One forward pass of one (H, W, C) image giving its prediction and every step's states."""
         was_training = model.training
         model.eval()
-        logits, states = model(images[index:index + 1].to(device), return_states=True)
+        x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32))[None].to(device)
+        logits, states = model(x, return_states=True)
         model.train(was_training)
         probs = torch.softmax(logits.float(), 1)[0].cpu().numpy()
-        arrays = {"image": images[index].permute(1, 2, 0).numpy(), "probabilities": probs}
+        arrays = {"image": np.asarray(image, np.float32), "probabilities": probs}
         arrays.update({name: value[-1, 0].float().cpu().numpy() for name, value in states.items()})
-        names = prepared.info["class_names"]
+        names = info["class_names"]
         return Snapshot("hidden", arrays, {
-            "states": list(states), "read": prepared.info["read"], "index": index,
-            "label": names[int(labels[index])], "prediction": names[int(probs.argmax())],
-            "confidence": float(probs.max()), "class_names": names, "layer": model.rnn.layers,
+            "states": list(states), "read": info["read"], "index": index, "label": label,
+            "prediction": names[int(probs.argmax())], "confidence": float(probs.max()),
+            "class_names": names, "layer": model.rnn.layers,
         })
 
     def result_snapshots(self, prepared, details):

@@ -37,3 +37,11 @@ def get(name: str):
     if entry is None:
         raise ConfigError(f"Unknown task {name!r}.", f"Known tasks: {', '.join(TASKS)}.")
     return importlib.import_module(entry.module).TASK
+
+
+def parameter_count(config, image_shape: tuple[int, int, int], classes: int) -> int:
+    """Model size for a config and data shape (c, h, w), without importing torch (the window calls it often)."""
+    from engine.models.sizes import classifier_parameters
+
+    return classifier_parameters(image_shape, classes, config.cell, config.hidden, config.layers,
+                                 config.bidirectional, config.read)

@@ -1,0 +1,285 @@
+"""What the window's actions do: open data, train / pause / stop, save and load models and configs,
+export pictures and metrics. Every failure reaches the user as a dialog with what to do."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
+
+from engine.data.guess import IMAGE_SUFFIXES
+from engine.errors import UserError
+
+MAX_RECENT = 8
+
+
+class Controller(QObject):
+    devicesFound = Signal(list, str)  # emitted from the warm-up thread, received in the GUI thread
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        s, a = window.session, window.actions_by_name
+        a["open"].triggered.connect(self.open_file)
+        a["open_folder"].triggered.connect(self.open_folder)
+        a["demo"].triggered.connect(lambda: s.load("demo"))
+        a["train"].triggered.connect(self.train)
+        a["pause"].triggered.connect(self.toggle_pause)
+        a["stop"].triggered.connect(s.stop)
+        a["save_model"].triggered.connect(self.save_model)
+        a["load_model"].triggered.connect(self.load_model)
+        a["save_config"].triggered.connect(self.save_config)
+        a["load_config"].triggered.connect(self.load_config)
+        a["export_curves"].triggered.connect(lambda: self.export("curves", window.curves.export_png, "PNG (*.png)"))
+        a["export_metrics"].triggered.connect(lambda: self.export("metrics", window.curves.export_csv, "CSV (*.csv)"))
+        a["export_gallery"].triggered.connect(lambda: self.export("gallery", window.gallery.export_png, "PNG (*.png)"))
+        a["export_confusion"].triggered.connect(
+            lambda: self.export("confusion", window.confusion.export_png, "PNG (*.png)"))
+        a["skipped"].triggered.connect(self.show_skipped)
+        a["bigger"].triggered.connect(lambda: self.font_step(2))
+        a["smaller"].triggered.connect(lambda: self.font_step(-2))
+        a["about"].triggered.connect(self.about)
+        p = window.data_panel
+        p.demoRequested.connect(lambda: s.load("demo"))
+        p.openFileRequested.connect(self.open_file)
+        p.openFolderRequested.connect(self.open_folder)
+        p.cancelRequested.connect(s.cancel_load)
+        m = window.model_panel
+        m.configChanged.connect(self.update_parameter_count)
+        m.saveConfigRequested.connect(self.save_config)
+        m.loadConfigRequested.connect(self.load_config)
+        s.dataLoading.connect(p.start_loading)
+        s.dataProgress.connect(p.set_progress)
+        s.dataLoaded.connect(self.on_data_loaded)
+        s.dataFailed.connect(self.on_data_failed)
+        s.runFailed.connect(lambda message, hint: self.error("Training stopped", message, hint))
+        s.stateChanged.connect(self.on_state)
+        s.modelChanged.connect(self.on_model)
+        window.live.imageReady.connect(self.classify)
+        self.devicesFound.connect(self.on_devices)
+        self.font_size = 12
+        self.device_description = ""
+        self.on_state("idle")
+        self.refresh_recent()
+
+    # ---- start-up ----
+    def warm_up(self) -> None:
+        """Import torch off the GUI thread (it takes seconds) and list the devices it finds."""
+        def work():
+            from engine import device
+
+            self.devicesFound.emit(device.available(), device.describe())
+        threading.Thread(target=work, name="engine warm-up", daemon=True).start()
+
+    @Slot(list, str)
+    def on_devices(self, names: list, description: str) -> None:
+        self.device_description = description
+        self.w.model_panel.set_devices(names)
+        short = description.split(" — ")[0]
+        self.w.device_label.setText(f"device: {short}")
+        self.w.device_label.setToolTip(description)
+
+    # ---- data ----
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open a data file", self._last_dir(),
+                                              "Data (*idx*-ubyte* *.gz zip.train* zip.test* *.h5);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.w, "Open a data folder", self._last_dir())
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        from engine.data.guess import spec_for_path
+
+        try:
+            spec = spec_for_path(path)
+        except UserError as error:
+            self.error("Cannot open this", error.message, error.hint)
+            return
+        self.remember(path)
+        self.w.session.load(spec)
+
+    def open_dropped(self, path: str) -> None:
+        if Path(path).suffix.lower() in IMAGE_SUFFIXES and Path(path).is_file():
+            self.w.tabs.setCurrentWidget(self.w.live)
+            from engine.data import read_image
+
+            try:
+                self.w.live.classify_image(read_image(path, None, 1))
+            except UserError as error:
+                self.error("Cannot read this image", error.message, error.hint)
+            return
+        self.open_path(path)
+
+    @Slot(str, object)
+    def on_data_loaded(self, spec: str, splits) -> None:
+        self.w.data_panel.show_splits(spec, splits)
+        self.update_parameter_count()
+        if splits.skipped:
+            self.w.statusBar().showMessage(f"{len(splits.skipped)} file(s) could not be read and were skipped "
+                                           "(File ▸ Skipped files).", 10000)
+
+    @Slot(str, str)
+    def on_data_failed(self, message: str, hint: str) -> None:
+        if self.w.session.splits is not None:
+            self.w.data_panel.show_splits(self.w.session.spec, self.w.session.splits)
+        else:
+            self.w.data_panel.show_error(message)
+        self.error("Cannot load the data", message, hint)
+
+    def show_skipped(self) -> None:
+        splits = self.w.session.splits
+        items = splits.skipped if splits is not None else []
+        text = "\n".join(f"{path}: {reason}" for path, reason in items[:200]) or "No files were skipped."
+        QMessageBox.information(self.w, "Skipped files", text)
+
+    def update_parameter_count(self) -> None:
+        splits = self.w.session.splits
+        if splits is None:
+            self.w.model_panel.show_parameter_count(None, 0)
+            return
+        h, w, c = splits.train.image_shape
+        try:
+            self.w.model_panel.show_parameter_count((c, h, w), len(splits.train.class_names))
+        except UserError:
+            pass
+
+    # ---- training ----
+    def train(self) -> None:
+        if self.w.session.splits is None:
+            self.error("No data", "Load data before training.", "Press Demo for the built-in digits, or open a data set.")
+            return
+        self.w.session.start(self.w.model_panel.config())
+        self.w.tabs.setCurrentWidget(self.w.curves)
+
+    def toggle_pause(self) -> None:
+        s = self.w.session
+        s.resume() if s.state == "paused" else s.pause()
+
+    @Slot(str)
+    def on_state(self, state: str) -> None:
+        a = self.w.actions_by_name
+        busy = state in ("running", "paused", "stopping")
+        a["train"].setEnabled(not busy)
+        a["pause"].setEnabled(state in ("running", "paused"))
+        a["pause"].setText("Resume" if state == "paused" else "Pause")
+        a["pause"].setIcon(self.w.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPlay if state == "paused" else QStyle.StandardPixmap.SP_MediaPause))
+        a["stop"].setEnabled(state in ("running", "paused"))
+        a["load_model"].setEnabled(not busy)
+        self.w.model_panel.setEnabled(not busy)
+
+    @Slot(object)
+    def on_model(self, predictor) -> None:
+        c, h, w = predictor.info["image_shape"]
+        dark = predictor.info.get("dark_background", True)
+        self.w.live.set_target((h, w), c, invert=not dark, box_fraction=20 / 28 if h >= 28 else 0.95)
+
+    @Slot(np.ndarray)
+    def classify(self, image: np.ndarray) -> None:
+        predictor = self.w.session.predictor
+        if predictor is None:
+            self.w.live.headline.setText("Train a model (or load one) to classify drawings.")
+            return
+        image = image if image.ndim == 3 else image[:, :, None]
+        probs = predictor.predict(image[None])[0]
+        self.w.live.show_prediction(probs, predictor.class_names)
+
+    # ---- files ----
+    def save_model(self) -> None:
+        if not self.w.session.checkpoint:
+            self.error("No model yet", "There is no trained model to save.", "Train one first, or load a checkpoint.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save model", str(Path(self._last_dir()) / "model.ckpt"),
+                                              "Checkpoints (*.ckpt)")
+        if path:
+            try:
+                self.w.session.save_model(path)
+            except OSError as error:
+                self.error("Cannot save the model", str(error), "Choose another folder.")
+
+    def load_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Load model", self._last_dir(), "Checkpoints (*.ckpt);;All (*)")
+        if not path:
+            return
+        try:
+            self.w.session.set_model_from(path)
+        except UserError as error:
+            self.error("Cannot load this model", error.message, error.hint)
+            return
+        self.w.model_panel.set_config(self.w.session.predictor.payload["config"])
+        self.w.statusBar().showMessage(f"Loaded {path}: draw in the Live tab to try it.", 8000)
+
+    def save_config(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.w, "Save config", str(Path(self._last_dir()) / "config.json"),
+                                              "JSON (*.json)")
+        if path:
+            config = {**self.w.model_panel.config(), "data": self.w.session.spec or "demo"}
+            Path(path).write_text(json.dumps(config, indent=2) + "\n")
+
+    def load_config(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.w, "Load config", self._last_dir(), "JSON (*.json)")
+        if path:
+            self.apply_config_file(path)
+
+    def apply_config_file(self, path: str) -> None:
+        from engine.config import RunConfig
+
+        try:
+            config = RunConfig.load(path)
+        except UserError as error:
+            self.error("Cannot use this config", error.message, error.hint)
+            return
+        self.w.model_panel.set_config(config.to_dict())
+        if config.data and config.data != self.w.session.spec:
+            self.w.session.load(config.data)
+
+    def export(self, what: str, writer, filters: str) -> None:
+        suffix = ".csv" if "CSV" in filters else ".png"
+        path, _ = QFileDialog.getSaveFileName(self.w, f"Export {what}", str(Path(self._last_dir()) / (what + suffix)),
+                                              filters)
+        if path and writer(path) is False:
+            self.error("Export failed", f"Could not write {path}.", "Check the folder exists and is writable.")
+
+    # ---- small things ----
+    def font_step(self, delta: int) -> None:
+        self.font_size = min(28, max(8, self.font_size + delta))
+        self.w.curves.set_font_size(self.font_size)
+
+    def about(self) -> None:
+        import PySide6
+        import pyqtgraph
+
+        QMessageBox.about(self.w, "About RNN Vision Lab",
+                          f"<h3>RNN Vision Lab</h3><p>Watch recurrent networks (RNN, LSTM, GRU) learn on images.</p>"
+                          f"<p>PySide6 {PySide6.__version__} · pyqtgraph {pyqtgraph.__version__}</p>"
+                          f"<p>Device: {self.device_description or 'not yet known'}</p>")
+
+    def error(self, title: str, message: str, hint: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self.w)
+        if hint:
+            box.setInformativeText(hint)
+        box.setObjectName("error dialog")
+        box.open()  # window-modal, returns at once: training and timers go on
+
+    def remember(self, path: str) -> None:
+        recent = [p for p in self.w.settings.value("recent", [], list) if p != path]
+        self.w.settings.setValue("recent", [path] + recent[:MAX_RECENT - 1])
+        self.refresh_recent()
+
+    def refresh_recent(self) -> None:
+        menu = self.w.recent_menu
+        menu.clear()
+        for path in self.w.settings.value("recent", [], list) or []:
+            menu.addAction(path, lambda p=path: self.open_path(p))
+        menu.setEnabled(not menu.isEmpty())
+
+    def _last_dir(self) -> str:
+        recent = self.w.settings.value("recent", [], list) or []
+        return str(Path(recent[0]).parent) if recent else str(Path.home())

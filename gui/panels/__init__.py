@@ -1,0 +1,1 @@
+"""Side panels: data (what goes in), model (what learns), training controls."""

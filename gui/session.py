@@ -1,0 +1,165 @@
+"""The window's state: loaded data, the current run and the last trained model. Emits Qt signals.
+
+Lives in the GUI thread. Engine events arrive here (queued) from the training thread and are
+re-emitted as typed signals for the views.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from gui.loader import LoadWorker
+from gui.worker import TrainingWorker, start_in_thread
+
+
+class Session(QObject):
+    dataLoading = Signal(str)
+    dataProgress = Signal(int, int)
+    dataLoaded = Signal(str, object)  # spec, Splits
+    dataFailed = Signal(str, str)  # message, hint
+    runStarted = Signal(object)  # engine.events.Started
+    progress = Signal(object)
+    metrics = Signal(object)
+    snapshot = Signal(object)
+    runFailed = Signal(str, str)
+    runFinished = Signal(object)
+    stateChanged = Signal(str)  # "idle", "loading", "running", "paused", "stopping"
+    modelChanged = Signal(object)  # engine.inference.Predictor or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.spec = ""
+        self.splits = None
+        self.state = "idle"
+        self.predictor = None
+        self.checkpoint = ""
+        self.runs_dir = Path(tempfile.mkdtemp(prefix="rnn-vision-lab-"))
+        self._loader: LoadWorker | None = None
+        self._load_thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._thread: QThread | None = None
+
+    # ---- data ----
+    def load(self, spec: str) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+        self._loader = LoadWorker(spec)
+        self._loader.progress.connect(self.dataProgress)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.failed.connect(self._on_load_failed)
+        self.dataLoading.emit(spec)
+        self._load_thread = start_in_thread(self._loader, "data loading")
+
+    def cancel_load(self) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+
+    @Slot(str, object)
+    def _on_loaded(self, spec: str, splits) -> None:
+        if self.sender() is not self._loader:
+            return  # a load that was replaced by a newer one
+        self.spec, self.splits = spec, splits
+        self.dataLoaded.emit(spec, splits)
+
+    @Slot(str, str, str)
+    def _on_load_failed(self, spec: str, message: str, hint: str) -> None:
+        if self.sender() is self._loader:
+            self.dataFailed.emit(message, hint)
+
+    # ---- training ----
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start(self, config: dict) -> None:
+        if self.running:
+            return
+        run_dir = self.runs_dir / time.strftime("run-%H%M%S")
+        config = {**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)}
+        self._worker = TrainingWorker(config, self.splits if self.spec == config["data"] else None)
+        self._worker.event.connect(self.on_engine_event)
+        self._worker.done.connect(self._on_worker_done)
+        self._set_state("running")
+        self._thread = start_in_thread(self._worker, "training")
+
+    def pause(self) -> None:
+        if self._worker and self.state == "running":
+            self._worker.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self._worker and self.state == "paused":
+            self._worker.resume()
+            self._set_state("running")
+
+    def stop(self) -> None:
+        if self._worker and self.state in ("running", "paused"):
+            self._worker.stop()
+            self._set_state("stopping")
+
+    def set_probe(self, index: int) -> None:
+        if self._worker:
+            self._worker.set_probe(index)
+
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop everything and join the threads (window closing). True when all threads ended in time."""
+        if self._loader is not None:
+            self._loader.cancel()
+        if self._worker is not None:
+            self._worker.stop()
+        ok = True
+        for thread in (self._thread, self._load_thread):
+            if thread is not None and thread.isRunning():
+                thread.quit()
+                ok = thread.wait(timeout_ms) and ok
+        shutil.rmtree(self.runs_dir, ignore_errors=True)
+        return ok
+
+    @Slot(object)
+    def on_engine_event(self, event) -> None:
+        from engine import events  # torch-free module of plain dataclasses
+
+        if isinstance(event, events.Progress):
+            self.progress.emit(event)
+        elif isinstance(event, events.Metrics):
+            self.metrics.emit(event)
+        elif isinstance(event, events.Snapshot):
+            self.snapshot.emit(event)
+        elif isinstance(event, events.Started):
+            self.runStarted.emit(event)
+        elif isinstance(event, events.Failed):
+            self.runFailed.emit(event.message, event.hint)
+        elif isinstance(event, events.Finished):
+            if event.checkpoint:
+                self.set_model_from(event.checkpoint)
+            self.runFinished.emit(event)
+
+    @Slot()
+    def _on_worker_done(self) -> None:
+        if self._thread is not None:
+            self._thread.wait(1000)
+        self._set_state("idle")
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.stateChanged.emit(state)
+
+    # ---- models ----
+    def set_model_from(self, path: str) -> None:
+        """Load a checkpoint for the Live tab and predictions. Raises engine UserError on a bad file."""
+        from engine.inference import Predictor
+
+        self.predictor = Predictor.from_checkpoint(path, device="cpu")
+        self.checkpoint = path
+        self.modelChanged.emit(self.predictor)
+
+    def save_model(self, target: str) -> None:
+        if not self.checkpoint:
+            raise FileNotFoundError("No trained model yet: train one or load a checkpoint first.")
+        temp = Path(target).with_suffix(".part")
+        shutil.copyfile(self.checkpoint, temp)
+        temp.replace(target)

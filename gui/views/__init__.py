@@ -1,0 +1,1 @@
+"""Views: widgets that take NumPy arrays and plain values, and know nothing of tasks."""

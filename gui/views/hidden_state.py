@@ -1,0 +1,305 @@
+"""The Inside tab: a probe image, the part being read at step t, and state heatmaps over time.
+
+Heatmaps are units (y, unit 0 at the top) by time step (x). Each panel is one reused
+pg.ImageItem fed float32 with fixed levels; panels are rebuilt only when the state names change.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+READ_ORDERS = ("rows", "cols", "pixels")
+HIGHLIGHT = QtGui.QColor(255, 200, 0)
+ALREADY_READ = QtGui.QColor(0, 170, 255, 70)
+CURSOR_PEN = pg.mkPen("#ffbf00", width=2)
+
+
+def read_span(order: str, t: int, steps: int, height: int, width: int) -> tuple[int, int]:
+    """[start, end) of the rows, columns or row-major pixels read at step t of `steps`."""
+    total = {"rows": height, "cols": width, "pixels": height * width}[order]
+    start = t * total // steps
+    return start, max(start + 1, (t + 1) * total // steps)
+
+
+def span_path(order: str, start: int, end: int, height: int, width: int) -> QtGui.QPainterPath:
+    """The image region [start, end) as a path in pixel coordinates (x = column, y = row)."""
+    path = QtGui.QPainterPath()
+    if end <= start:
+        return path
+    if order == "rows":
+        path.addRect(QtCore.QRectF(0, start, width, end - start))
+    elif order == "cols":
+        path.addRect(QtCore.QRectF(start, 0, end - start, height))
+    else:
+        a = start
+        while a < end:
+            row, col = divmod(a, width)
+            if col == 0 and end - a >= width:
+                rows = (end - a) // width
+                path.addRect(QtCore.QRectF(0, row, width, rows))
+                a += rows * width
+            else:
+                n = min(width - col, end - a)
+                path.addRect(QtCore.QRectF(col, row, n, 1))
+                a += n
+    return path
+
+
+def _nice_ceil(value: float) -> float:
+    """Smallest of 1, 2, 5 x 10^k that is >= value."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    exp = np.floor(np.log10(value))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * 10 ** exp >= value * (1 - 1e-9):
+            return float(m * 10 ** exp)
+    return float(10 ** (exp + 1))
+
+
+class _Panel:
+    """One heatmap: plot, image, colour bar and the time cursor line."""
+
+    def __init__(self, name: str, font: QtGui.QFont):
+        self.name = name
+        low = name.lower()
+        self.kind = "gate" if "gate" in low else "hidden" if low.startswith("hidden") else "auto"
+        self.levels = (0.0, 1.0) if self.kind == "gate" else (-1.0, 1.0)
+        cmap = pg.colormap.get("viridis" if self.kind == "gate" else "CET-D1")
+        self.plot = pg.PlotItem()
+        self.plot.setTitle(name, size=f"{font.pointSizeF():g}pt")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.setLabel("left", "unit", **{"font-size": f"{font.pointSizeF():g}pt"})
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTickFont(font)
+        self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=self.levels, colorMap=cmap, interactive=False,
+                                        width=14, colorMapMenu=False)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.colorbar.getAxis("right").setTickFont(font)
+        self.cursor = pg.InfiniteLine(pos=0.5, angle=90, movable=True, pen=CURSOR_PEN,
+                                      hoverPen=pg.mkPen("#ffffff", width=3))
+        self.plot.addItem(self.cursor, ignoreBounds=True)
+        self.shape: tuple[int, int] | None = None
+
+    def set_states(self, states: np.ndarray) -> None:
+        """states: (T, units)."""
+        image = np.ascontiguousarray(np.asarray(states, dtype=np.float32).T)  # (units, T)
+        if self.kind == "auto":
+            self._update_auto_levels(image)
+        self.image.setImage(image, autoLevels=False, levels=self.levels)
+        if image.shape != self.shape:
+            self.shape = image.shape
+            units, steps = image.shape
+            self.plot.setRange(xRange=(0, steps), yRange=(0, units), padding=0)
+            self.cursor.setBounds((0, steps))
+
+    def _update_auto_levels(self, image: np.ndarray) -> None:
+        """Symmetric levels that only change when the data outgrow or shrink well below them."""
+        finite = np.abs(image[np.isfinite(image)])
+        peak = float(np.percentile(finite, 99.5)) if finite.size else 0.0  # ignore a few outliers
+        current = self.levels[1]
+        if peak > current or peak < current / 5:
+            bound = _nice_ceil(peak)
+            self.levels = (-bound, bound)
+            self.colorbar.setLevels(self.levels)
+
+
+class HiddenStateView(QtWidgets.QWidget):
+    """Probe image with the read region at step t, and one heatmap per recurrent state."""
+
+    probeChanged = QtCore.Signal(int)
+    timeChanged = QtCore.Signal(int)
+
+    def __init__(self, font_size: float = 11, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self._font = QtGui.QFont(self.font())
+        self._font.setPointSizeF(font_size)
+        self._order = "rows"
+        self._steps = 0
+        self._t = 0
+        self._image_shape = (0, 0)
+        self._panels: dict[str, _Panel] = {}
+        self._moving_cursor = False
+
+        self.caption = QtWidgets.QLabel("no probe yet")
+        self.step_label = QtWidgets.QLabel("step – / –")
+        self.probe_spin = QtWidgets.QSpinBox()
+        self.probe_spin.setRange(0, 0)
+        self.probe_spin.setEnabled(False)
+        self.probe_spin.valueChanged.connect(self.probeChanged)
+        self.follow_check = QtWidgets.QCheckBox("cursor follows mouse")
+        self.follow_check.setChecked(True)
+        for label in (self.caption, self.step_label):
+            label.setFont(self._font)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.caption, 1)
+        top.addWidget(self.step_label)
+        top.addSpacing(12)
+        top.addWidget(self.follow_check)
+        top.addSpacing(12)
+        top.addWidget(QtWidgets.QLabel("probe sample"))
+        top.addWidget(self.probe_spin)
+
+        self._image_widget = pg.GraphicsLayoutWidget()
+        self._image_plot = self._image_widget.addPlot(title="what the network reads")
+        self._image_plot.setTitle("what the network reads", size=f"{font_size:g}pt")
+        self._image_plot.setMouseEnabled(x=False, y=False)
+        self._image_plot.setMenuEnabled(False)
+        self._image_plot.hideButtons()
+        self._image_plot.hideAxis("left")
+        self._image_plot.hideAxis("bottom")
+        self._image_plot.invertY(True)
+        self._image_plot.setAspectLocked(True)
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self._image_plot.addItem(self.image_item)
+        self._read_item = QtWidgets.QGraphicsPathItem()
+        self._read_item.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+        self._read_item.setBrush(ALREADY_READ)
+        self.highlight = QtWidgets.QGraphicsPathItem()
+        fill = QtGui.QColor(HIGHLIGHT)
+        fill.setAlpha(110)
+        self.highlight.setBrush(fill)
+        self.highlight.setPen(pg.mkPen(HIGHLIGHT, width=2))
+        for z, item in enumerate((self._read_item, self.highlight), start=1):
+            item.setZValue(z)
+            self._image_plot.addItem(item, ignoreBounds=True)
+
+        self._heat_widget = pg.GraphicsLayoutWidget()
+        self._heat_layout = self._heat_widget.ci
+        self._mouse_proxy = pg.SignalProxy(self._heat_widget.scene().sigMouseMoved,
+                                           rateLimit=30, slot=self._on_mouse_moved)
+
+        body = QtWidgets.QHBoxLayout()
+        body.addWidget(self._image_widget, 1)
+        body.addWidget(self._heat_widget, 3)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+    # ---- public API -------------------------------------------------------------------
+    def set_states(self, image: np.ndarray, states: dict[str, np.ndarray],
+                   meta: dict | None = None) -> None:
+        """image (H, W) or (H, W, C) in [0, 1]; states {name: (T, units)}; meta label/prediction/confidence."""
+        names = list(states)
+        if names != list(self._panels):
+            self._rebuild_panels(names)
+        for name, panel in self._panels.items():
+            panel.set_states(states[name])
+        self._set_image(image)
+        steps = int(np.shape(states[names[0]])[0]) if names else self._image_shape[0]
+        if steps != self._steps:
+            self._steps = steps
+            self._t = min(self._t, max(steps - 1, 0))
+        self._set_caption(meta or {})
+        self.set_time(self._t)
+
+    def set_time(self, t: int) -> None:
+        """Move the cursor to step t (0-based): heatmap lines, image highlight, step label."""
+        t = int(np.clip(t, 0, max(self._steps - 1, 0)))
+        changed = t != self._t
+        self._t = t
+        self._moving_cursor = True
+        try:
+            for panel in self._panels.values():
+                panel.cursor.setValue(t + 0.5)
+        finally:
+            self._moving_cursor = False
+        self._update_highlight()
+        self.step_label.setText(f"step {t + 1} / {self._steps}" if self._steps else "step – / –")
+        if changed:
+            self.timeChanged.emit(t)
+
+    def time(self) -> int:
+        return self._t
+
+    def set_read_order(self, order: str) -> None:
+        if order not in READ_ORDERS:
+            raise ValueError(f"read order must be one of {READ_ORDERS}, not {order!r}")
+        self._order = order
+        self._update_highlight()
+
+    def set_probe_count(self, n: int) -> None:
+        blocked = self.probe_spin.blockSignals(True)
+        self.probe_spin.setRange(0, max(n - 1, 0))
+        self.probe_spin.setEnabled(n > 1)
+        self.probe_spin.blockSignals(blocked)
+
+    def panel_names(self) -> list[str]:
+        return list(self._panels)
+
+    def panel_image(self, name: str) -> pg.ImageItem:
+        return self._panels[name].image
+
+    def panel_levels(self, name: str) -> tuple[float, float]:
+        return self._panels[name].levels
+
+    def highlight_rect(self) -> QtCore.QRectF:
+        """Bounding box of the highlighted region, in image pixels (x = column, y = row)."""
+        return self.highlight.path().boundingRect()
+
+    # ---- internals --------------------------------------------------------------------
+    def _rebuild_panels(self, names: list[str]) -> None:
+        self._heat_layout.clear()
+        self._panels = {}
+        for row, name in enumerate(names):
+            panel = _Panel(name, self._font)
+            panel.cursor.sigPositionChanged.connect(self._on_cursor_dragged)
+            self._heat_layout.addItem(panel.plot, row=row, col=0)
+            is_last = row == len(names) - 1
+            panel.plot.getAxis("bottom").setStyle(showValues=is_last)
+            if is_last:
+                panel.plot.setLabel("bottom", "time step", **{"font-size": f"{self._font.pointSizeF():g}pt"})
+            self._panels[name] = panel
+
+    def _set_image(self, image: np.ndarray) -> None:
+        image = np.asarray(image, dtype=np.float32)
+        if image.ndim == 3 and image.shape[2] == 1:
+            image = image[:, :, 0]
+        self.image_item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
+        shape = image.shape[:2]
+        if shape != self._image_shape:
+            self._image_shape = shape
+            self._image_plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+
+    def _set_caption(self, meta: dict) -> None:
+        parts = []
+        if "label" in meta:
+            parts.append(f"true: <b>{meta['label']}</b>")
+        if "prediction" in meta:
+            guess = f"predicted: <b>{meta['prediction']}</b>"
+            if "confidence" in meta:
+                guess += f" ({100 * float(meta['confidence']):.0f}%)"
+            if "label" in meta:
+                ok = str(meta["label"]) == str(meta["prediction"])
+                guess = f"<span style='color:{'#2ca02c' if ok else '#d62728'}'>{guess}</span>"
+            parts.append(guess)
+        self.caption.setText(" · ".join(parts) if parts else " ")
+
+    def _update_highlight(self) -> None:
+        height, width = self._image_shape
+        if not self._steps or not height:
+            self.highlight.setPath(QtGui.QPainterPath())
+            self._read_item.setPath(QtGui.QPainterPath())
+            return
+        start, end = read_span(self._order, self._t, self._steps, height, width)
+        self.highlight.setPath(span_path(self._order, start, end, height, width))
+        self._read_item.setPath(span_path(self._order, 0, start, height, width))
+
+    def _on_cursor_dragged(self, line: pg.InfiniteLine) -> None:
+        if not self._moving_cursor:
+            self.set_time(int(np.floor(line.value())))
+
+    def _on_mouse_moved(self, event) -> None:
+        if not self.follow_check.isChecked():
+            return
+        pos = event[0]
+        for panel in self._panels.values():
+            vb = panel.plot.getViewBox()
+            if vb.sceneBoundingRect().contains(pos):
+                self.set_time(int(np.floor(vb.mapSceneToView(pos).x())))
+                return

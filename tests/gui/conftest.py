@@ -1,0 +1,26 @@
+"""GUI test helpers: any Qt warning or critical message fails the test."""
+import pytest
+from PySide6 import QtCore
+
+# Harmless offscreen-platform chatter that says nothing about our code.
+IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings():
+    """Collect QtWarningMsg / QtCriticalMsg during the test and fail it if any arrived."""
+    collected = []
+    bad_types = (QtCore.QtMsgType.QtWarningMsg, QtCore.QtMsgType.QtCriticalMsg,
+                 QtCore.QtMsgType.QtFatalMsg)
+
+    def handler(msg_type, context, message):
+        if msg_type in bad_types and not message.startswith(IGNORED_QT_MESSAGES):
+            collected.append(f"{msg_type.name}: {message}")
+        if previous is not None:
+            previous(msg_type, context, message)
+
+    previous = QtCore.qInstallMessageHandler(handler)
+    yield collected
+    QtCore.qInstallMessageHandler(previous)
+    if collected:
+        pytest.fail("Qt warnings during the test:\n" + "\n".join(collected), pytrace=False)
