@@ -83,7 +83,7 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     from engine.inference import Predictor
 
-    predictor = Predictor.from_checkpoint(args.checkpoint, device=args.device)
+    predictor = Predictor.from_checkpoint(args.checkpoint, task="classify", device=args.device)
     metrics, details = predictor.evaluate(args.data)
     named = {f"test_{k}": v for k, v in metrics.items()}
     per_class = {name: float(a) for name, a in zip(predictor.class_names, details["per_class_accuracy"])}
@@ -97,7 +97,7 @@ def cmd_evaluate(args) -> int:
 def cmd_predict(args) -> int:
     from engine.inference import Predictor
 
-    predictor = Predictor.from_checkpoint(args.checkpoint, device=args.device)
+    predictor = Predictor.from_checkpoint(args.checkpoint, task="classify", device=args.device)
     results = predictor.predict_files(args.images)
     for item in results:
         if "error" in item:

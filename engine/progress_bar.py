@@ -40,8 +40,8 @@ class ProgressBar:
         elif isinstance(event, Finished):
             if self.tty:
                 self._line("\n")
-            self._line(f"{event.reason} in {_clock(event.seconds)}: "
-                       + ", ".join(f"{k} {v:.4f}" for k, v in event.metrics.items()) + "\n")
+            figures = ", ".join(f"{k} {v:.4f}" for k, v in event.metrics.items())
+            self._line(f"{event.reason} in {_clock(event.seconds)}" + (f": {figures}" if figures else "") + "\n")
 
     def _line(self, text: str) -> None:
         self.stream.write(text)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.data.folder import IMAGE_SUFFIXES
 from engine.errors import DataError
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 
 
 def spec_for_path(path: str | Path) -> str:

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import bar_image, write_bars
+from tiny_images import bar_image, write_bars
 from engine.errors import CheckpointError, DataError
 from engine.inference import Predictor
 
