@@ -117,7 +117,7 @@ class Trainer:
 
         generator = torch.Generator().manual_seed(cfg.seed)
         log_every = max(1, steps_per_epoch // self.log_points_per_epoch)
-        best_score, best_state, best_epoch, stale = -math.inf, None, 0, 0
+        best_score, best_state, best_epoch, stale = (-math.inf, -math.inf), None, 0, 0
         history: list[dict] = []
         trained, train_seconds, global_step = 0, 0.0, 0
         last_progress = last_snapshot = 0.0
@@ -200,21 +200,22 @@ class Trainer:
             row = {"epoch": epoch, "seconds": round(time.perf_counter() - start, 3),
                    "lr": optimizer.param_groups[0]["lr"], "train_loss": epoch_loss / max(epoch_seen, 1),
                    **{f"train_{k}": v for k, v in task.train_metrics(epoch_sums, epoch_seen).items()}}
-            score = row.get(f"train_{task.selection_metric}", -row["train_loss"])
+            # the selection metric first; on a tie (accuracy saturates on easy data) the lower loss wins
+            score = (row.get(f"train_{task.selection_metric}", 0.0), -row["train_loss"])
             if prepared.val is not None:
                 val_metrics, _ = task.evaluate(model, prepared.val, dev, cfg.batch)
                 self.on_event(Metrics("val", epoch, global_step, val_metrics))
                 row.update({f"val_{k}": v for k, v in val_metrics.items()})
-                score = val_metrics[task.selection_metric]
+                score = (val_metrics[task.selection_metric], -val_metrics["loss"])
             history.append(row)
+            # early stopping waits for the metric itself to improve; a lower loss alone does not reset it
+            stale = 0 if score[0] > best_score[0] else stale + 1
             if score > best_score:
-                best_score, best_epoch, stale = score, epoch, 0
+                best_score, best_epoch = score, epoch
                 best_state = copy.deepcopy(model.state_dict())
                 if out:
                     self._best_path = str(checkpoint.save(out / "model.ckpt", best_state, cfg.to_dict(),
                                                           prepared.info, {"epoch": epoch, **_numbers(row)}))
-            else:
-                stale += 1
             if out:
                 _write_history(out / "metrics.csv", history)
             if not scheduler.per_step:
@@ -225,9 +226,9 @@ class Trainer:
 
         if best_state is not None:
             model.load_state_dict(best_state)
-        final = {f"val_{task.selection_metric}": best_score} if prepared.val is not None else {}
+        final = {f"val_{task.selection_metric}": best_score[0]} if prepared.val is not None else {}
         final["best_epoch"] = best_epoch
-        if prepared.test is not None and reason != "stopped":
+        if prepared.test is not None and best_state is not None:  # a stopped run still shows its best model
             test_metrics, details = task.evaluate(model, prepared.test, dev, cfg.batch)
             self.on_event(Metrics("test", best_epoch, global_step, test_metrics))
             final.update({f"test_{k}": v for k, v in test_metrics.items()})
