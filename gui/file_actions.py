@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
 
 from engine.data.guess import IMAGE_SUFFIXES
@@ -62,6 +62,7 @@ class Controller(QObject):
         self.devicesFound.connect(self.on_devices)
         self.font_size = 12
         self.device_description = ""
+        self._warm_up: threading.Thread | None = None
         self.on_state("idle")
         self.refresh_recent()
 
@@ -71,8 +72,19 @@ class Controller(QObject):
         def work():
             from engine import device
 
-            self.devicesFound.emit(device.available(), device.describe())
-        threading.Thread(target=work, name="engine warm-up", daemon=True).start()
+            found = device.available(), device.describe()
+            try:
+                self.devicesFound.emit(*found)
+            except RuntimeError:  # the window was closed (and deleted) while torch was loading
+                pass
+        self._warm_up = threading.Thread(target=work, name="engine warm-up", daemon=True)
+        self._warm_up.start()
+
+    def join_warm_up(self, timeout_s: float = 60.0) -> None:
+        """Wait for the warm-up import (app exit): a quit while torch is half imported made the interpreter's
+        shutdown tear torch down under the import ("RuntimeError: operator prims::uniform does not exist")."""
+        if self._warm_up is not None:
+            self._warm_up.join(timeout_s)
 
     @Slot(list, str)
     def on_devices(self, names: list, description: str) -> None:
@@ -120,6 +132,7 @@ class Controller(QObject):
     @Slot(str, object)
     def on_data_loaded(self, spec: str, splits) -> None:
         self.w.data_panel.show_splits(spec, splits)
+        self.w.hidden_view.set_probe_count(len(splits.test if splits.test is not None else splits.train))
         self.update_parameter_count()
         if splits.skipped:
             self.w.statusBar().showMessage(f"{len(splits.skipped)} file(s) could not be read and were skipped "
@@ -244,7 +257,13 @@ class Controller(QObject):
         suffix = ".csv" if "CSV" in filters else ".png"
         path, _ = QFileDialog.getSaveFileName(self.w, f"Export {what}", str(Path(self._last_dir()) / (what + suffix)),
                                               filters)
-        if path and writer(path) is False:
+        if not path:
+            return
+        try:
+            ok = writer(path) is not False
+        except OSError as error:  # the views raise or return False when the file cannot be written
+            ok, path = False, f"{path} ({error})"
+        if not ok:
             self.error("Export failed", f"Could not write {path}.", "Check the folder exists and is writable.")
 
     # ---- small things ----
@@ -266,6 +285,7 @@ class Controller(QObject):
         if hint:
             box.setInformativeText(hint)
         box.setObjectName("error dialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed dialogs do not pile up on the window
         box.open()  # window-modal, returns at once: training and timers go on
 
     def remember(self, path: str) -> None:

@@ -42,6 +42,11 @@ class Session(QObject):
         self._load_thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
+        # Every QThread started and not yet finished: dropping the last reference to a running QThread
+        # aborts the process ("QThread: Destroyed while thread is still running"), e.g. on a second
+        # load started before the first one ended.
+        self._threads: set[QThread] = set()
+        self._closed = False
 
     # ---- data ----
     def load(self, spec: str) -> None:
@@ -52,7 +57,7 @@ class Session(QObject):
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_load_failed)
         self.dataLoading.emit(spec)
-        self._load_thread = start_in_thread(self._loader, "data loading")
+        self._load_thread = self._keep(start_in_thread(self._loader, "data loading"))
 
     def cancel_load(self) -> None:
         if self._loader is not None:
@@ -84,7 +89,7 @@ class Session(QObject):
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")
-        self._thread = start_in_thread(self._worker, "training")
+        self._thread = self._keep(start_in_thread(self._worker, "training"))
 
     def pause(self) -> None:
         if self._worker and self.state == "running":
@@ -105,23 +110,40 @@ class Session(QObject):
         if self._worker:
             self._worker.set_probe(index)
 
+    def _keep(self, thread: QThread) -> QThread:
+        self._threads.add(thread)
+        thread.finished.connect(self._forget_finished_threads)  # queued: Session lives in the GUI thread
+        return thread
+
+    @Slot()
+    def _forget_finished_threads(self) -> None:
+        self._threads = {t for t in self._threads if not t.isFinished()}
+
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Stop everything and join the threads (window closing). True when all threads ended in time."""
+        """Stop everything and join the threads (window closing). True when all threads ended in time.
+
+        Events still queued from the training thread are ignored afterwards (the run folder is gone)."""
+        self._closed = True
         if self._loader is not None:
             self._loader.cancel()
         if self._worker is not None:
             self._worker.stop()
         ok = True
-        for thread in (self._thread, self._load_thread):
-            if thread is not None and thread.isRunning():
+        deadline = time.monotonic() + timeout_ms / 1000
+        for thread in list(self._threads):
+            if thread.isRunning():
                 thread.quit()
-                ok = thread.wait(timeout_ms) and ok
+                ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
         shutil.rmtree(self.runs_dir, ignore_errors=True)
         return ok
 
     @Slot(object)
     def on_engine_event(self, event) -> None:
         from engine import events  # torch-free module of plain dataclasses
+        from engine.errors import UserError
+
+        if self._closed:
+            return
 
         if isinstance(event, events.Progress):
             self.progress.emit(event)
@@ -135,11 +157,16 @@ class Session(QObject):
             self.runFailed.emit(event.message, event.hint)
         elif isinstance(event, events.Finished):
             if event.checkpoint:
-                self.set_model_from(event.checkpoint)
+                try:
+                    self.set_model_from(event.checkpoint)
+                except UserError as error:  # e.g. the run folder was deleted meanwhile: say so, go on
+                    self.runFailed.emit(f"The trained model could not be loaded: {error.message}", error.hint)
             self.runFinished.emit(event)
 
     @Slot()
     def _on_worker_done(self) -> None:
+        if self._closed:
+            return
         if self._thread is not None:
             self._thread.wait(1000)
         self._set_state("idle")

@@ -99,6 +99,7 @@ class ConfusionMatrixView(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
         self.title.setFont(title_font)
+        self.title.setWordWrap(True)  # a long title must not widen the Results tab (and the window)
         self.hover_label = QLabel(" ")
         self.hover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         legend = QLabel("colour: share of each true class (blue = right, red = confused) · number: count")

@@ -174,6 +174,9 @@ class HiddenStateView(QtWidgets.QWidget):
         self._mouse_proxy = pg.SignalProxy(self._heat_widget.scene().sigMouseMoved,
                                            rateLimit=30, slot=self._on_mouse_moved)
 
+        # wide enough for its title: a narrow Inside tab clipped "what the network reads" and the image
+        title_px = QtGui.QFontMetrics(self._font).horizontalAdvance("what the network reads")
+        self._image_widget.setMinimumWidth(title_px + 40)
         body = QtWidgets.QHBoxLayout()
         body.addWidget(self._image_widget, 1)
         body.addWidget(self._heat_widget, 3)

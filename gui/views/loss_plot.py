@@ -97,6 +97,8 @@ class CurvePlot(QtWidgets.QWidget):
         self._item.setClipToView(True)
         self._item.setDownsampling(auto=True, mode="peak")
         self._item.setMenuEnabled(False)
+        for side in ("left", "bottom"):  # no "accuracy (x0.001)" with ticks at 110..140 early in a run
+            self._item.getAxis(side).enableAutoSIPrefix(False)
         self._legend = self._item.addLegend(offset=legend_offset)
         self._marker = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=11,
                                        symbolBrush=None, symbolPen=pg.mkPen("#ffbf00", width=2))
@@ -274,6 +276,15 @@ class CurvePlot(QtWidgets.QWidget):
 
     def _push(self, curve: _Curve) -> None:
         curve.item.setData(curve.data.column(self._x_index), curve.data.column(-1))
+        # a lone point (the test score, the first validation) draws no line: show it as a dot
+        symbol = "o" if len(curve.data) == 1 else None
+        if curve.item.opts.get("symbol") != symbol:
+            color = curve.item.opts["pen"].color() if curve.item.opts.get("pen") is not None else None
+            curve.item.setSymbol(symbol)
+            if symbol is not None and color is not None:
+                curve.item.setSymbolSize(9)
+                curve.item.setSymbolBrush(color)
+                curve.item.setSymbolPen(color)
         curve.dirty = False
 
     def _apply_labels(self) -> None:
