@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import pickletools
 import tempfile
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def load(path: str | Path, task: str | None = None) -> dict:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
+        if "global" not in str(error).lower() and not _calls_code(path):  # just bytes pickle cannot read
+            raise CheckpointError(f"{path} is not a readable checkpoint (damaged, truncated or another format).",
+                                  "Give the model.ckpt written by a training run.") from error
         raise CheckpointError(
             f"{path} holds more than weights (Python objects that would run code when loaded), so it was refused.",
             "Only load checkpoints written by RNN Vision Lab; never run files from an unknown source."
@@ -58,6 +62,16 @@ def load(path: str | Path, task: str | None = None) -> dict:
         raise CheckpointError(f"{path} is a model for the task {payload['task']!r}, not {task!r}.",
                               f"Choose the {payload['task']!r} task, or a checkpoint trained for {task!r}.")
     return payload
+
+
+def _calls_code(path: Path) -> bool:
+    """Whether a raw pickle names functions or classes to call, read statically (nothing is run)."""
+    calls = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}
+    try:
+        with open(path, "rb") as file:
+            return any(op.name in calls for op, _, _ in pickletools.genops(file))
+    except Exception:  # not a pickle at all (a zip, garbage, truncated)
+        return False
 
 
 def restore(payload: dict, model: torch.nn.Module) -> torch.nn.Module:

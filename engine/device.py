@@ -63,7 +63,8 @@ def resolve(name: str = "auto", threads: int = 0) -> DevicePolicy:
             name = "cpu"
     if name == "cpu":
         reason = why_no_gpu()
-        text = f"CPU ({torch.get_num_threads()} threads), torch {torch.__version__}"
+        threads = torch.get_num_threads()
+        text = f"CPU ({threads} thread{'s' if threads != 1 else ''}), torch {torch.__version__}"
         return DevicePolicy(torch.device("cpu"), False, False, text + (f" — no GPU: {reason}" if reason else ""))
     if name == "mps":
         if not _mps_available():

@@ -57,6 +57,7 @@ class Controller(QObject):
         s.dataFailed.connect(self.on_data_failed)
         s.runFailed.connect(lambda message, hint: self.error("Training stopped", message, hint))
         s.stateChanged.connect(self.on_state)
+        s.runStarted.connect(self.on_run_started)
         s.modelChanged.connect(self.on_model)
         window.live.imageReady.connect(self.classify)
         self.devicesFound.connect(self.on_devices)
@@ -93,6 +94,11 @@ class Controller(QObject):
         short = description.split(" — ")[0]
         self.w.device_label.setText(f"device: {short}")
         self.w.device_label.setToolTip(description)
+
+    @Slot(object)
+    def on_run_started(self, event) -> None:
+        self.w.device_label.setText(f"device: {event.device.split(' — ')[0]}")
+        self.w.device_label.setToolTip(event.device)
 
     # ---- data ----
     def open_file(self) -> None:

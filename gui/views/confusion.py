@@ -140,7 +140,7 @@ class ConfusionMatrixView(QWidget):
         left_layout.addWidget(self.plot, 1)
         left_layout.addWidget(self.hover_label)
         left_layout.addWidget(legend)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Vertical)  # the table below: the matrix keeps the width
         splitter.addWidget(left)
         splitter.addWidget(self.per_class)
         splitter.setStretchFactor(0, 3)

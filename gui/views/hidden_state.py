@@ -97,6 +97,10 @@ class _Panel:
             units, steps = image.shape
             self.plot.setRange(xRange=(0, steps), yRange=(0, units), padding=0)
             self.cursor.setBounds((0, steps))
+            # column t spans [t, t+1]: label its centre with the 1-based step number the caption uses
+            every = _nice_ceil(steps / 12) if steps > 12 else 1
+            ticks = [(t - 0.5, str(t)) for t in range(int(every), steps + 1, int(every))]
+            self.plot.getAxis("bottom").setTicks([[(0.5, "1")] * (every > 1) + ticks, []])
 
     def _update_auto_levels(self, image: np.ndarray) -> None:
         """Symmetric levels that only change when the data outgrow or shrink well below them."""
