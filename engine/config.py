@@ -19,11 +19,11 @@ class RunConfig:
     data: str = "demo"
     cell: str = "gru"
     hidden: int = 128
-    layers: int = 1
-    bidirectional: bool = False
+    layers: int = 2
+    bidirectional: bool = True
     dropout: float = 0.0
     read: str = "rows"
-    epochs: int = 15
+    epochs: int = 30
     batch: int = 64
     lr: float = 3e-3
     optimizer: str = "adam"
@@ -32,7 +32,7 @@ class RunConfig:
     schedule: str = "cosine"
     patience: int = 0  # early stopping: epochs without a better validation score, 0 = off
     val_fraction: float = 0.1
-    augment: bool = False  # small random shifts / rotations of training images
+    augment: bool = True  # small random shifts / rotations / scalings of training images
     seed: int = 0
     device: str = "auto"
     threads: int = 0  # torch CPU threads, 0 = automatic

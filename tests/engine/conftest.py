@@ -19,7 +19,8 @@ def make_config(bars):
 
     def make(**changes) -> RunConfig:
         values = dict(data=f"folder:{bars}?size=8&test=0.25", cell="gru", hidden=8, epochs=2, batch=8, lr=0.02,
-                      val_fraction=0.2, device="cpu", threads=1, seed=0)
+                      val_fraction=0.2, device="cpu", threads=1, seed=0, layers=1, bidirectional=False,
+                      augment=False)
         values.update(changes)
         return RunConfig(**values)
 
@@ -33,7 +34,8 @@ def trained(tmp_path_factory, bars):
 
     out = tmp_path_factory.mktemp("run")
     config = RunConfig(data=f"folder:{bars}?size=8&test=0.25", cell="gru", hidden=8, epochs=3, batch=8, lr=0.02,
-                       val_fraction=0.2, device="cpu", threads=1, out=str(out))
+                       val_fraction=0.2, device="cpu", threads=1, layers=1, bidirectional=False, augment=False,
+                       out=str(out))
     events = []
     trainer = Trainer(config, events.append)
     result = trainer.run()

@@ -23,7 +23,7 @@ def small_model(hidden=8, seed=0):
 
 def save_small(path, model=None, metrics=None):
     model = model or small_model()
-    config = RunConfig(cell="lstm", hidden=8).to_dict()
+    config = RunConfig(cell="lstm", hidden=8, layers=1, bidirectional=False).to_dict()
     return checkpoint.save(path, model.state_dict(), config, INFO, metrics or {"epoch": 1})
 
 
