@@ -87,6 +87,13 @@ def test_binary_map_is_one_operating_point():
     assert result["ap"] == 0.0
 
 
+def test_empty_prediction_and_empty_annotator_score_zero():
+    gt = line_map() > 0
+    result = evaluate.evaluate_maps([np.zeros((200, 200), np.float32)], [[gt, np.zeros_like(gt)]], thresholds=FEW)
+    assert result["ods"] == 0 and result["ois"] == 0 and result["ap"] == 0
+    assert evaluate.image_counts(line_map(), [np.zeros_like(gt)], [0.5]).tolist() == [[0, 0, 0, 160]]
+
+
 def test_max_matching_has_hopcroft_karp_cardinality():
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -183,3 +190,13 @@ def test_canny_on_three_real_test_images():
     # a sane band around the published 0.60 (these three score 0.61); OIS >= ODS is typical, not a law:
     # OIS pools counts, and an image's best F can add many pixels that lower the pooled precision
     assert 0.45 < result["ods"] < 0.8 and 0.45 < result["ois"] < 0.8
+
+
+def test_workers_give_the_same_scores():
+    gt = line_map() > 0
+    maps = [line_map(value=v) + line_map(row=60, value=v / 2) for v in (0.9, 0.6, 0.3)]
+    one = evaluate.evaluate_maps(maps, [[gt]] * 3, thresholds=FEW)
+    two = evaluate.evaluate_maps(iter(maps), iter([[gt]] * 3), thresholds=FEW, workers=2)
+    assert one["ods"] == two["ods"] and one["ois"] == two["ois"] and np.array_equal(one["f"], two["f"])
+    with pytest.raises(DataError, match="different lengths"):
+        evaluate.evaluate_maps(maps, [[gt]] * 2, thresholds=FEW, workers=2)
