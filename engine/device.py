@@ -45,9 +45,13 @@ def why_no_gpu() -> str:
 
 
 def default_threads() -> int:
-    """Leave one core for the window and the OS when there are several."""
-    cores = os.cpu_count() or 1
-    return max(1, cores - 1) if cores > 2 else cores
+    """One core fewer than the machine has: the window (or the OS) keeps one.
+
+    On a 2-core machine torch with 2 threads next to any other busy thread ran 5-50x slower than with
+    one (its threads wait for each other at every operation), so the spare core is worth more than
+    the extra thread.
+    """
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 def resolve(name: str = "auto", threads: int = 0) -> DevicePolicy:
