@@ -17,6 +17,13 @@ def make_optimizer(cfg: RunConfig, parameters):
     return torch.optim.RMSprop(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
+def warm_up() -> None:
+    """Build a throwaway optimiser now: torch imports torch._dynamo (about a second, holding the GIL for
+    long stretches) the first time one is built. The window calls this on its start-up thread so that
+    its first run does not stall the GUI thread with that import."""
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+
 class _Schedule:
     """A torch scheduler plus whether it steps after every batch (cosine) or every epoch (step)."""
 

@@ -78,6 +78,9 @@ class Controller(QObject):
                 self.devicesFound.emit(*found)
             except RuntimeError:  # the window was closed (and deleted) while torch was loading
                 pass
+            from engine.optim import warm_up  # torch's lazy imports, now rather than at the first Train
+
+            warm_up()
         self._warm_up = threading.Thread(target=work, name="engine warm-up", daemon=True)
         self._warm_up.start()
 

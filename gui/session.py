@@ -168,6 +168,9 @@ class Session(QObject):
         if self._closed:
             return
         if self._thread is not None:
+            # The queued thread.quit() from worker.done runs after this slot: without asking here,
+            # the wait below froze the window for its whole second at the end of every run.
+            self._thread.quit()
             self._thread.wait(1000)
         self._set_state("idle")
 

@@ -42,7 +42,32 @@ class GrowingColumns:
         return self._data[k, : self._n]
 
 
-class LossAxis(pg.AxisItem):
+class GridAxis(pg.AxisItem):
+    """An axis that draws its ticks and grid lines as one-pixel rectangles: same pixels, a fifth of the time.
+
+    Qt's raster engine blends a semi-transparent line pixel by pixel but a rectangle span by span; the
+    faint grid lines were most of a live plot's repaint (~7 ms of the loss plot's), time the GUI thread
+    holds the GIL the training thread needs.
+    """
+
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):
+        lines = []
+        px = 1.0 / (self._device_pixel_ratio() or 1.0)  # one device pixel, as a cosmetic pen draws
+        for pen, p1, p2 in tickSpecs:
+            if pen.isCosmetic() and pen.widthF() <= 1 and pen.style() == QtCore.Qt.PenStyle.SolidLine:
+                # covers the pixels the aliased line from p1 to p2 would (ends included)
+                x, y = min(p1.x(), p2.x()) - px / 2, min(p1.y(), p2.y()) - px / 2
+                p.fillRect(QtCore.QRectF(x, y, abs(p2.x() - p1.x()) + px, abs(p2.y() - p1.y()) + px), pen.color())
+            else:
+                lines.append((pen, p1, p2))
+        super().drawPicture(p, axisSpec, lines, textSpecs)
+
+    def _device_pixel_ratio(self) -> float:
+        views = self.scene().views() if self.scene() is not None else []
+        return views[0].devicePixelRatioF() if views else 1.0
+
+
+class LossAxis(GridAxis):
     """Log-scale ticks that stay readable with big fonts: label only 1, 2 and 5 per decade."""
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
@@ -91,7 +116,7 @@ class CurvePlot(QtWidgets.QWidget):
         self._live = _Run("run 1")
         self._old: list[_Run] = []
 
-        self._plot = pg.PlotWidget(axisItems={"left": LossAxis("left")})
+        self._plot = pg.PlotWidget(axisItems={"left": LossAxis("left"), "bottom": GridAxis("bottom")})
         self._item = self._plot.getPlotItem()
         self._item.showGrid(x=True, y=True, alpha=0.25)
         self._item.setClipToView(True)
