@@ -45,7 +45,8 @@ class Session(QObject):
         # Every QThread started and not yet finished: dropping the last reference to a running QThread
         # aborts the process ("QThread: Destroyed while thread is still running"), e.g. on a second
         # load started before the first one ended.
-        self._threads: set[QThread] = set()
+        # ... and its worker too: a QObject collected while its thread still runs crashes the process.
+        self._threads: dict[QThread, QObject] = {}
         self._closed = False
 
     # ---- data ----
@@ -57,7 +58,7 @@ class Session(QObject):
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_load_failed)
         self.dataLoading.emit(spec)
-        self._load_thread = self._keep(start_in_thread(self._loader, "data loading"))
+        self._load_thread = self._keep(start_in_thread(self._loader, "data loading"), self._loader)
 
     def cancel_load(self) -> None:
         if self._loader is not None:
@@ -89,7 +90,7 @@ class Session(QObject):
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")
-        self._thread = self._keep(start_in_thread(self._worker, "training"))
+        self._thread = self._keep(start_in_thread(self._worker, "training"), self._worker)
 
     def pause(self) -> None:
         if self._worker and self.state == "running":
@@ -110,14 +111,14 @@ class Session(QObject):
         if self._worker:
             self._worker.set_probe(index)
 
-    def _keep(self, thread: QThread) -> QThread:
-        self._threads.add(thread)
+    def _keep(self, thread: QThread, worker: QObject) -> QThread:
+        self._threads[thread] = worker
         thread.finished.connect(self._forget_finished_threads)  # queued: Session lives in the GUI thread
         return thread
 
     @Slot()
     def _forget_finished_threads(self) -> None:
-        self._threads = {t for t in self._threads if not t.isFinished()}
+        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
         """Stop everything and join the threads (window closing). True when all threads ended in time.
