@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
-from engine.errors import UserError
+from engine.errors import ConfigError, UserError
 
 # flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
 _TRAIN_FLAGS = {
-    "task": (str, "task name (classify)"), "data": (str, "data spec: demo, mnist:DIR, usps:PATH, folder:DIR"),
+    "task": (str, "task name: classify or edges"),
+    "data": (str, "data spec: demo, mnist:DIR, usps:PATH, folder:DIR; "
+                  "for edges bsds:DIR, pairs:IMGDIR,EDGEDIR, images:DIR"),
     "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
     "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
     "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
@@ -39,18 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="read each sequence both ways")
     train.add_argument("--augment", dest="augment", action=argparse.BooleanOptionalAction, default=None,
                        help="small random shifts, rotations and scaling of training images")
+    train.add_argument("--target", default=None,
+                       help="edges task: what it learns, human (annotations), canny or sobel (from the image)")
+    train.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",
+                       help="a task option, e.g. --option scale=0.5 (repeatable; see the task's docs)")
     train.add_argument("--json", action="store_true", help="print one JSON result line last on stdout")
 
     evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint on a data spec's test split")
     evaluate.add_argument("--checkpoint", required=True)
     evaluate.add_argument("--data", required=True, help="data spec (a folder: spec is evaluated whole)")
     evaluate.add_argument("--device", default="auto")
+    evaluate.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
+    evaluate.add_argument("--thresholds", type=int, default=None,
+                          help="edges: thresholds of the BSDS benchmark (default: the checkpoint's; "
+                          "the benchmark's own is 99)")
     evaluate.add_argument("--json", action="store_true")
 
-    predict = sub.add_parser("predict", help="classify image files with a checkpoint")
+    predict = sub.add_parser("predict", help="classify image files, or draw their edge maps, with a checkpoint")
     predict.add_argument("--checkpoint", required=True)
     predict.add_argument("images", nargs="+", help="image files")
+    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs")
     predict.add_argument("--device", default="auto")
+    predict.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
     predict.add_argument("--json", action="store_true")
     return parser
 
@@ -61,7 +73,27 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         value = getattr(args, name)
         if value is not None:
             values[name] = value
-    return RunConfig.from_dict(values)
+    options = dict(values.get("options") or {})
+    for item in args.options or []:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"Bad --option {item!r}.", "Write --option KEY=VALUE, e.g. --option scale=0.5.")
+        options[key.strip()] = _option_value(text.strip())
+    if args.target is not None:
+        options["target"] = args.target
+    if options:
+        values["options"] = options
+    from engine.tasks import registry  # no torch: the task's starting values, under the file and the flags
+
+    return RunConfig.from_dict({**registry.defaults(values.get("task", RunConfig.task)), **values})
+
+
+def _option_value(text: str):
+    """A number, true / false, or JSON when it reads as such; else the text itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def cmd_train(args) -> int:
@@ -81,9 +113,17 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from engine.inference import Predictor
+    from engine.inference import EdgePredictor, load_predictor
 
-    predictor = Predictor.from_checkpoint(args.checkpoint, task="classify", device=args.device)
+    predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
+    if isinstance(predictor, EdgePredictor):
+        metrics, _ = predictor.evaluate(args.data, args.thresholds)
+        named = {f"test_{k}": float(v) for k, v in metrics.items()}
+        print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
+        if args.json:
+            print(json.dumps({"task": "edges", "data": args.data, "metrics": named,
+                              "checkpoint": str(args.checkpoint)}))
+        return 0
     metrics, details = predictor.evaluate(args.data)
     named = {f"test_{k}": v for k, v in metrics.items()}
     per_class = {name: float(a) for name, a in zip(predictor.class_names, details["per_class_accuracy"])}
@@ -95,9 +135,11 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from engine.inference import Predictor
+    from engine.inference import EdgePredictor, load_predictor
 
-    predictor = Predictor.from_checkpoint(args.checkpoint, task="classify", device=args.device)
+    predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
+    if isinstance(predictor, EdgePredictor):
+        return _predict_edges(predictor, args)
     results = predictor.predict_files(args.images)
     for item in results:
         if "error" in item:
@@ -120,3 +162,18 @@ def main(argv: list[str] | None = None) -> int:
         if error.hint:
             print(f"hint: {error.hint}", file=sys.stderr)
         return 2
+
+
+def _predict_edges(predictor, args) -> int:
+    if not args.out:
+        raise ConfigError("An edges checkpoint writes edge-map images: give --out DIR.",
+                          "For example: predict --checkpoint runs/edges/model.ckpt photo.jpg --out edges/")
+    results = predictor.predict_files(args.images, args.out)
+    for item in results:
+        if "error" in item:
+            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
+        else:
+            print(f"{item['path']}\t{item['edges']}\t{item['thin']}")
+    if args.json:
+        print(json.dumps({"edges": results}))
+    return 1 if any("error" in item for item in results) else 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -10,7 +11,7 @@ from engine import checkpoint, device as devices
 from engine.config import RunConfig
 from engine.data import DataSpec, load_classification, read_image
 from engine.data.images import conform, dark_background
-from engine.errors import DataError
+from engine.errors import CheckpointError, DataError
 from engine.tasks import registry
 
 
@@ -77,3 +78,69 @@ class Predictor:
         """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""
         prepared, _ = self.prepare(image[None])
         return self.task.probe_image(self.model, prepared[0], label, self.info, self.device, index)
+
+
+class EdgePredictor:
+    """An edges checkpoint: edge maps of image files of any size, at their own size."""
+
+    def __init__(self, payload: dict, device: str = "auto"):
+        self.payload = payload
+        self.config = RunConfig.from_dict(payload["config"])
+        self.info = payload["info"]
+        self.task = registry.get("edges")
+        missing = [k for k in ("train_size", "scale", "width", "mean", "std", "target") if k not in self.info]
+        if missing:
+            raise CheckpointError(f"This 'edges' checkpoint lacks its preprocessing ({', '.join(missing)}).",
+                                  "Give the model.ckpt written by `python main.py train --task edges`.")
+        self.device = devices.resolve(device).device
+        self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
+
+    def edge_map(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """uint8 (H, W, 3) RGB -> (soft probability map, map thinned by non-maximum suppression), float32 (H, W)."""
+        from engine.edges.nms import non_max_suppression
+
+        soft = self.task.predict_map(self.model, image, self.info, self.device)
+        return soft, non_max_suppression(soft)
+
+    def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
+        """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        results = []
+        for path in paths:
+            try:
+                image = np.round(read_image(path, None, 3) * 255).astype(np.uint8)
+            except DataError as error:
+                results.append({"path": str(path), "error": error.message})
+                continue
+            soft, thin = self.edge_map(image)
+            written = {}
+            for name, values in (("edges", soft), ("thin", thin)):
+                target = out / f"{Path(path).stem}_{name}.png"
+                if not cv2.imwrite(str(target), np.round(np.clip(values, 0, 1) * 255).astype(np.uint8)):
+                    raise DataError(f"Could not write {target}.", "Check that the output folder is writable.")
+                written[name] = str(target)
+            results.append({"path": str(path), "size": [int(image.shape[1]), int(image.shape[0])],
+                            "edge_fraction": float((soft >= 0.5).mean()), **written})
+        return results
+
+    def evaluate(self, spec: str, thresholds: int | None = None) -> tuple[dict, dict]:
+        """The benchmark on the spec's test split (all its images when it has none), as at the end of training."""
+        from engine.data.edge_data import load_edges
+
+        data = load_edges(spec)
+        options = dict(self.info, **({"bench_thresholds": int(thresholds)} if thresholds else {}))
+        test = self.task.test_split(data.test or data.train, self.info["train_size"], options)
+        if test.truths is None:
+            raise DataError(f"{spec} has no edge annotations to score against.",
+                            "Evaluate on bsds:DIR or pairs:IMGDIR,EDGEDIR.")
+        return self.task.evaluate(self.model, test, self.device, 16)
+
+
+def load_predictor(path: str | Path, device: str = "auto", threads: int = 0):
+    """A Predictor (classify) or an EdgePredictor (edges), by the checkpoint's task. threads: torch CPU
+    threads (0 = torch's choice)."""
+    if threads > 0:
+        torch.set_num_threads(threads)
+    payload = checkpoint.load(path)
+    return EdgePredictor(payload, device) if payload["task"] == "edges" else Predictor(payload, device)

@@ -142,7 +142,7 @@ class Trainer:
                 index = order[(step - 1) * cfg.batch: step * cfg.batch]
                 x = train_x[index].to(dev, non_blocking=policy.pin_memory)
                 y = train_y[index].to(dev, non_blocking=policy.pin_memory)
-                x = task.augment(x, cfg)
+                x, y = task.augment_batch(x, y, cfg)
                 with torch.autocast(dev.type, enabled=policy.amp):
                     output = model(x)
                     loss = task.loss(output, y)

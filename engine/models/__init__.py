@@ -1,2 +1,3 @@
 """Recurrent models: one factory for RNN / LSTM / GRU (recurrent.py), image-to-sequence views
-(sequence.py), task models (classifier.py). sizes.py counts parameters without importing torch."""
+(sequence.py), ReNet 2-D sweeps (renet.py), task models (classifier.py, edge_net.py). sizes.py counts
+parameters without importing torch."""

@@ -40,6 +40,11 @@ class Task:
     def augment(self, inputs: torch.Tensor, config: RunConfig) -> torch.Tensor:
         return inputs
 
+    def augment_batch(self, inputs: torch.Tensor, targets: torch.Tensor, config: RunConfig):
+        """(inputs, targets) of a training batch, changed together (a dense task flips an image and its
+        target map alike). The default changes the inputs only, through `augment`."""
+        return self.augment(inputs, config), targets
+
     def loss(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 

@@ -105,7 +105,7 @@ def launched(tmp_path_factory, folder, spec):
     (idx / "t10k-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, 2) + bytes([1, 2]))
     from engine import checkpoint
 
-    edges = checkpoint.save(bad / "edges.ckpt", {}, {"task": "edges"}, {"task": "edges"}, {})
+    other = checkpoint.save(bad / "other.ckpt", {}, {"task": "segment"}, {"task": "segment"}, {})
     (bad / "config.json").write_text(json.dumps({"cell": "lstm", "hiddn": 16}))
     out = tmp_path_factory.mktemp("run") / "out"
     importtime = ("-X", "importtime")  # the same run also shows everything it imported
@@ -117,7 +117,7 @@ def launched(tmp_path_factory, folder, spec):
         "missing": Launch("train", "--data", f"folder:{bad / 'nowhere'}?size=8", "--epochs", "1"),
         "empty": Launch("train", "--data", f"folder:{bad / 'empty'}?size=8", "--epochs", "1"),
         "idx": Launch("train", "--data", f"mnist:{idx}", "--epochs", "1"),
-        "other_task": Launch("evaluate", "--checkpoint", edges, "--data", f"folder:{folder}"),
+        "other_task": Launch("evaluate", "--checkpoint", other, "--data", f"folder:{folder}"),
         "unknown_keys": Launch("train", "--config", bad / "config.json", "--data", f"folder:{folder}"),
     }
     yield launches
@@ -215,7 +215,7 @@ def test_idx_file_with_a_wrong_magic_number(launched):
 
 
 def test_checkpoint_of_another_task(launched):
-    assert_clear_failure(launched["other_task"].result(), "'edges'", "'classify'")
+    assert_clear_failure(launched["other_task"].result(), "'segment'", "classify")
 
 
 def test_config_with_unknown_keys(launched):

@@ -1,0 +1,149 @@
+"""Turning edge samples into training tensors: orientation, training scale, targets, options.
+
+Targets (RunConfig.options["target"]):
+- `human` (needs annotations): every annotator's boundary map is brought to the training scale on its own
+  (a training pixel is a boundary for that person when one of their boundary pixels falls inside it: a
+  max-pool, so no line is lost or thickened), then the maps are averaged: the target is the fraction of
+  annotators who drew a boundary there (engine/edges/bsds.py, soft_target, says why a mean and not a vote).
+  The loss takes this as a soft label.
+- `canny`: engine.edges.classical.canny_map of the training-scale image (canny_low, canny_high: hysteresis
+  thresholds as fractions of the image's largest gradient; canny_sigma: Gaussian smoothing, training pixels).
+- `sobel`: the Sobel gradient magnitude (sobel_sigma), thinned by non-maximum suppression and kept where it is
+  at least sobel_threshold of the image's largest magnitude.
+The self-supervised targets work on any images; the benchmark still scores against the people.
+
+Tensors must be one shape for the Trainer: portrait images are transposed to landscape (and predictions
+transposed back), then resized to the most common landscape size times `scale` (0.5: 321 x 481 BSDS images
+train at 160 x 240).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import cv2
+import numpy as np
+import torch
+
+from engine.errors import ConfigError
+
+OPTIONS = {  # name: (default, type, what)
+    "target": ("", str, "human, canny or sobel (default: human when the data has annotations, else canny)"),
+    "scale": (0.5, float, "training and prediction resolution relative to the image files"),
+    "width": (16, int, "channels of the convolutional stem"),
+    "canny_low": (0.04, float, "Canny low threshold, fraction of the largest gradient"),
+    "canny_high": (0.1, float, "Canny high threshold, fraction of the largest gradient"),
+    "canny_sigma": (2.0, float, "Gaussian sigma before Canny, training pixels"),
+    "sobel_sigma": (1.0, float, "Gaussian sigma before Sobel, training pixels"),
+    "sobel_threshold": (0.15, float, "Sobel target: thinned magnitude kept from this fraction of the maximum"),
+    "test_scales": ([0.7, 1.0, 1.4], list, "test and predict: maps averaged over these multiples of scale"),
+    "bench_thresholds": (33, int, "thresholds of the BSDS benchmark on the test split (the benchmark's own is 99)"),
+    "baselines": (True, bool, "also score Canny and Sobel on the test images (cached)"),
+}
+TARGETS = ("human", "canny", "sobel")
+
+
+def task_options(config, annotated: bool) -> dict:
+    """RunConfig.options checked and completed with the defaults."""
+    given = dict(config.options or {})
+    unknown = sorted(set(given) - set(OPTIONS))
+    if unknown:
+        known = "; ".join(f"{k} ({what})" for k, (_, _, what) in OPTIONS.items())
+        raise ConfigError(f"Unknown option(s) for the edges task: {', '.join(unknown)}.", f"Known options: {known}.")
+    values = {}
+    for name, (default, kind, what) in OPTIONS.items():
+        value = given.get(name, default)
+        try:
+            value = _coerce(value, kind)
+        except (TypeError, ValueError):
+            kind_name = "a list of numbers in [0.1, 4]" if kind is list else kind.__name__
+            raise ConfigError(f"Option {name} must be {kind_name}, got {value!r}.", what) from None
+        values[name] = value
+    values["target"] = values["target"] or ("human" if annotated else "canny")
+    if values["target"] not in TARGETS:
+        raise ConfigError(f"Unknown edge target {values['target']!r}.", f"Choose one of {', '.join(TARGETS)}.")
+    if values["target"] == "human" and not annotated:
+        raise ConfigError("The target 'human' needs annotated data (bsds:DIR or pairs:IMGDIR,EDGEDIR).",
+                          "Use --target canny or --target sobel for images without edge maps.")
+    if not 0.05 <= values["scale"] <= 2.0:
+        raise ConfigError(f"scale must be in [0.05, 2], got {values['scale']}.")
+    if not 1 <= values["bench_thresholds"] <= 255 or values["width"] < 1:
+        raise ConfigError("bench_thresholds must be 1-255 and width at least 1.")
+    return values
+
+
+def _coerce(value, kind):
+    if kind is list:
+        items = value.split(",") if isinstance(value, str) else list(value)
+        floats = [float(v) for v in items]
+        if not floats or not all(0.1 <= f <= 4 for f in floats):
+            raise ValueError(value)
+        return floats
+    if kind is bool:
+        if isinstance(value, str):
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(value)
+            return value.lower() in ("true", "1", "yes")
+        return bool(value)
+    if kind is int and isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    return kind(value)
+
+
+def training_size(samples, scale: float) -> tuple[int, int]:
+    """(h, w): the most common landscape size of the samples, times scale."""
+    shapes = Counter(tuple(sorted(s.image.shape[:2])) for s in samples)
+    h, w = shapes.most_common(1)[0][0]
+    return max(8, round(h * scale)), max(8, round(w * scale))
+
+
+def landscape(array: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A portrait (H > W) array transposed to landscape, and whether it was."""
+    if array.shape[0] > array.shape[1]:
+        return np.ascontiguousarray(np.swapaxes(array, 0, 1)), True
+    return array, False
+
+
+def pooled(boundary: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """bool (h, w): a training pixel is set when a boundary pixel's centre falls inside it (a max-pool)."""
+    h, w = size
+    ys, xs = np.nonzero(boundary)
+    out = np.zeros((h, w), bool)
+    out[np.minimum(((ys + 0.5) * h / boundary.shape[0]).astype(int), h - 1),
+        np.minimum(((xs + 0.5) * w / boundary.shape[1]).astype(int), w - 1)] = True
+    return out
+
+
+def make_target(image: np.ndarray, truths, options: dict) -> np.ndarray:
+    """float32 (h, w) target in [0, 1] for a training-scale uint8 RGB image (and its full-size truths)."""
+    from engine.edges import classical, nms
+
+    target, bgr = options["target"], np.ascontiguousarray(image[:, :, ::-1])
+    if target == "human":
+        return np.mean([pooled(landscape(t)[0], image.shape[:2]) for t in truths], axis=0).astype(np.float32)
+    if target == "canny":
+        return classical.canny_map(bgr, options["canny_low"], options["canny_high"], options["canny_sigma"])
+    thin = nms.non_max_suppression(classical.sobel_map(bgr, options["sobel_sigma"]))
+    return (thin >= options["sobel_threshold"]).astype(np.float32)
+
+
+def resize_image(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    h, w = size
+    if image.shape[:2] == (h, w):
+        return image
+    shrink = h * w < image.shape[0] * image.shape[1]
+    return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+
+
+def tensors(samples, size: tuple[int, int], options: dict, cancel=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(inputs (N, 3, h, w) float [0, 1], targets (N, 1, h, w)) at the training size, landscape."""
+    x = np.empty((len(samples), 3, *size), np.float32)
+    y = np.empty((len(samples), 1, *size), np.float32)
+    for i, sample in enumerate(samples):
+        if cancel is not None and cancel.is_set():
+            from engine.errors import DataError
+            raise DataError("Loading cancelled", "Start again when ready.")
+        small = resize_image(landscape(sample.image)[0], size)
+        x[i] = small.transpose(2, 0, 1) / np.float32(255)
+        y[i, 0] = make_target(small, sample.truths, options)
+    return torch.from_numpy(x), torch.from_numpy(y)
+

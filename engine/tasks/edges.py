@@ -1,0 +1,217 @@
+"""Edge maps: per-pixel boundary probability from a ReNet edge detector (engine/models/edge_net.py).
+
+Data: bsds:DIR (train on BSDS500 train + val, test on test), pairs:IMGDIR,EDGEDIR, images:DIR (see
+engine/data/edge_data.py); targets human / canny / sobel and the other options: engine/tasks/edge_targets.py.
+
+Loss: class-balanced binary cross-entropy as in HED (Xie & Tu 2015), per image: with P the (soft) count of
+edge pixels and N the rest, positives weigh N/(P+N) and negatives P/(P+N). Edges are ~2 % of the pixels, so
+an unweighted loss learns to say "no edge" everywhere. We scale both weights by (P+N)^2 / (2 P N), which keeps
+HED's ratio and makes the value read like a plain BCE (0.69 for a coin toss). The fused map and each side
+output (local, half, context) get this loss; the sides weigh SIDE_WEIGHT = 0.5 each.
+
+Metrics: loss, and `f1` (the selection metric): pixels with p >= 0.5 against target pixels >= 0.5, each side
+allowed a 2-pixel slack at the training scale (a max-pool), cheap enough for every batch. The test split
+also runs the BSDS benchmark at full resolution (maps upsampled, thinned by non-maximum suppression):
+ods, ois, ap, and the same for Canny and Sobel on the same images (canny_ods, ...).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from engine.data.edge_data import EdgeData, load_edges
+from engine.data.loading import train_val_split
+from engine.edges.nms import non_max_suppression
+from engine.events import Snapshot
+from engine.models.edge_net import OUTPUTS, EdgeReNet
+from engine.tasks import edge_benchmark as bench, edge_targets as targets
+from engine.tasks.base import Prepared, Task
+
+SLACK = 2  # pixels at the training scale either side, for the cheap f1
+SHOWN = 4  # test images in the result snapshots
+SIDE_WEIGHT = 0.5  # loss weight of each side output next to the fused map's 1
+
+
+class EdgeTest(NamedTuple):
+    """The test split: training-scale tensors (for loss / f1) and the full-size images and annotations."""
+    inputs: torch.Tensor
+    targets: torch.Tensor
+    images: list  # uint8 (H, W, 3) RGB, as read
+    truths: list | None  # per image, one bool (H, W) map per annotator
+    names: list
+    settings: dict  # scale, test_scales, bench_thresholds, baselines: how to predict and score at full size
+
+
+class EdgesTask(Task):
+    name = "edges"
+    selection_metric = "f1"
+
+    def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
+        # the window may hand over what it loaded; anything but edge data (class folders) is read afresh
+        data = splits if isinstance(splits, EdgeData) else load_edges(config.data, progress=progress, cancel=cancel)
+        options = targets.task_options(config, data.annotated)
+        size = targets.training_size(data.train, options["scale"])
+        train_idx, val_idx = train_val_split(len(data.train), config.val_fraction, config.seed)
+        train = targets.tensors([data.train[i] for i in train_idx], size, options, cancel)
+        x = train[0]
+        info = {"task": self.name, "data": config.data, "dataset": data.name, "train_size": list(size),
+                "mean": x.mean((0, 2, 3)).tolist(), "std": x.std((0, 2, 3)).clamp_min(1e-3).tolist(),
+                "edge_fraction": float((train[1] >= 0.5).float().mean()), **options}
+        val = targets.tensors([data.train[i] for i in val_idx], size, options, cancel) if len(val_idx) else None
+        test = self.test_split(data.test, size, options, cancel) if data.test else None
+        notes = list(data.notes)
+        if test is None:
+            notes.append("This data has no test split: no benchmark (validation figures only).")
+        elif test.truths is None:
+            notes.append("The test images have no annotations: test figures are against the target, no benchmark.")
+        return Prepared(train, val, test, info, notes, list(data.skipped))
+
+    @staticmethod
+    def test_split(samples, size, options: dict, cancel=None) -> EdgeTest:
+        """The test split of `samples` for the training size and options (a checkpoint's info will do)."""
+        inputs, target = targets.tensors(samples, tuple(size), options, cancel)
+        truths = [s.truths for s in samples] if all(s.truths is not None for s in samples) else None
+        settings = {k: options.get(k, targets.OPTIONS[k][0])
+                    for k in ("scale", "test_scales", "bench_thresholds", "baselines")}
+        return EdgeTest(inputs, target, [s.image for s in samples], truths, [s.name for s in samples], settings)
+
+    def build_model(self, config, info) -> EdgeReNet:
+        return EdgeReNet(config.cell, config.hidden, config.layers, config.bidirectional, config.dropout,
+                         int(info["width"]), info["mean"], info["std"])
+
+    def parameter_count(self, config, info) -> int:
+        return sum(p.numel() for p in self.build_model(config, info).parameters())
+
+    def augment_batch(self, inputs, target, config):
+        """Random left-right and up-down flips, the same for an image and its target."""
+        if not config.augment:
+            return inputs, target
+        for dim in (-1, -2):
+            flip = (torch.rand(len(inputs), device=inputs.device) < 0.5).view(-1, 1, 1, 1)
+            inputs, target = torch.where(flip, inputs.flip(dim), inputs), torch.where(flip, target.flip(dim), target)
+        return inputs, target
+
+    def loss(self, output, target):
+        return balanced_bce(output, target)
+
+    def batch_stats(self, output, target) -> dict:
+        return f1_counts(output[:, :1], target)
+
+    def train_metrics(self, sums, count) -> dict:
+        return f1_scores(sums)
+
+    @torch.no_grad()
+    def evaluate(self, model, data, device, batch):
+        model.eval()
+        inputs, target = data[0], data[1]
+        loss, sums, size = 0.0, {}, max(1, min(batch, 16))
+        for start in range(0, len(inputs), size):
+            x, y = inputs[start:start + size].to(device), target[start:start + size].to(device)
+            output = model(x).float()
+            loss += float(balanced_bce(output, y)) * len(x)
+            for key, value in f1_counts(output[:, :1], y).items():
+                sums[key] = sums.get(key, 0.0) + float(value)
+        metrics = {"loss": loss / max(len(inputs), 1), **f1_scores(sums)}
+        details = {}
+        if isinstance(data, EdgeTest) and data.truths is not None:
+            settings = data.settings
+            maps = [self.predict_map(model, image, settings, device) for image in data.images]
+            thresholds = int(settings["bench_thresholds"])
+            result = bench.benchmark([non_max_suppression(m) for m in maps], data.truths, thresholds)
+            metrics.update({k: v for k, v in bench.scores(result).items()})
+            details = {"maps": maps[:SHOWN], "precision": result["precision"], "recall": result["recall"]}
+            if settings["baselines"]:
+                figures, curves = bench.baselines(data.images, data.truths, thresholds)
+                metrics.update(figures)
+                details.update(curves)
+        return metrics, details
+
+    def probe(self, model, prepared, index, device):
+        """The edge map of one probe image (test, else validation, else training) beside Canny and Sobel."""
+        data = prepared.test or prepared.val or prepared.train
+        index = int(index) % len(data[0])
+        image = np.ascontiguousarray(data[0][index].permute(1, 2, 0).numpy())
+        was_training = model.training
+        model.eval()
+        with torch.no_grad():
+            probs = torch.sigmoid(model(data[0][index:index + 1].to(device)).float())[0].cpu().numpy()
+        model.train(was_training)
+        rgb = np.round(image * 255).astype(np.uint8)
+        arrays = {"image": image, "edges": probs[0], "context": probs[OUTPUTS.index("context")],
+                  "canny": bench.canny(rgb), "sobel": bench.sobel(rgb), "target": data[1][index, 0].numpy()}
+        name = data.names[index] if isinstance(data, EdgeTest) else str(index)
+        return Snapshot("edges", arrays, {"index": index, "name": name, "target_kind": prepared.info["target"],
+                                          "scale": "training", "outputs": list(OUTPUTS)})
+
+    def result_snapshots(self, prepared, details):
+        if not details.get("maps"):
+            return []
+        test = prepared.test
+        shots = []
+        for i, prob in enumerate(details["maps"]):
+            image = test.images[i]
+            shots.append(Snapshot("edges", {
+                "image": image.astype(np.float32) / 255, "edges": prob, "thin": non_max_suppression(prob),
+                "canny": bench.canny(image), "sobel": bench.sobel(image)},
+                {"index": i, "name": test.names[i], "split": "test", "scale": "full"}))
+        curves = {k: np.asarray(v, np.float32) for k, v in details.items() if k.endswith(("precision", "recall"))}
+        shots.append(Snapshot("pr_curve", curves, {"split": "test", "curves": ["", "canny_", "sobel_"]}))
+        return shots
+
+    @torch.no_grad()
+    def predict_map(self, model, image: np.ndarray, info: dict, device) -> np.ndarray:
+        """uint8 (H, W, 3) RGB of any size -> float32 (H, W) edge probability at the image's own size.
+
+        The image is turned landscape as in training, resized by the training `scale` times each of
+        `test_scales` (multi-scale testing, as in HED / RCF: the mean of the maps), and the map resized
+        to the image and turned back."""
+        model.eval()
+        upright, turned = targets.landscape(image)
+        h, w = upright.shape[:2]
+        total = torch.zeros(1, 1, h, w)
+        factors = info.get("test_scales", [1.0])
+        for factor in factors:
+            scale = float(info["scale"]) * float(factor)
+            small = targets.resize_image(upright, (max(8, round(h * scale)), max(8, round(w * scale))))
+            x = torch.from_numpy(small.transpose(2, 0, 1).astype(np.float32) / 255)[None].to(device)
+            prob = torch.sigmoid(model(x)[:, :1].float())
+            total += F.interpolate(prob, size=(h, w), mode="bilinear", align_corners=False).cpu()
+        prob = (total / len(factors))[0, 0].numpy()
+        return np.ascontiguousarray(prob.T if turned else prob)
+
+
+def balanced_bce(logits: torch.Tensor, target: torch.Tensor, side_weight: float = SIDE_WEIGHT) -> torch.Tensor:
+    """HED's class-balanced BCE per image (see the module docstring) on every output channel."""
+    y = target.float()
+    pixels = y[0].numel()
+    pos = y.sum((1, 2, 3), keepdim=True).clamp(1.0, pixels - 1.0) / pixels  # fraction of edge pixels
+    w_pos, w_neg = 0.5 / pos, 0.5 / (1 - pos)
+    weights = torch.tensor([1.0] + [side_weight] * (logits.shape[1] - 1), device=logits.device)
+    total = 0.0
+    for k in range(logits.shape[1]):
+        z = logits[:, k:k + 1].float()
+        per_pixel = w_pos * y * F.softplus(-z) + w_neg * (1 - y) * F.softplus(z)  # -log p, -log (1 - p)
+        total = total + weights[k] * per_pixel.mean()
+    return total / weights.sum()
+
+
+def f1_counts(logits: torch.Tensor, target: torch.Tensor) -> dict:
+    """Sums for precision / recall with a SLACK-pixel tolerance: p >= 0.5 against target >= 0.5."""
+    pred, truth = (logits >= 0).float(), (target >= 0.5).float()
+    k = 2 * SLACK + 1
+    near_truth, near_pred = F.max_pool2d(truth, k, 1, SLACK), F.max_pool2d(pred, k, 1, SLACK)
+    return {"hit_pred": (pred * near_truth).sum(), "pred": pred.sum(),
+            "hit_truth": (truth * near_pred).sum(), "truth": truth.sum()}
+
+
+def f1_scores(sums: dict) -> dict:
+    precision = float(sums.get("hit_pred", 0)) / max(float(sums.get("pred", 0)), 1.0)
+    recall = float(sums.get("hit_truth", 0)) / max(float(sums.get("truth", 0)), 1.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall}
+
+
+TASK = EdgesTask()
