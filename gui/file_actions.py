@@ -142,6 +142,7 @@ class Controller(QObject):
     def on_data_loaded(self, spec: str, splits) -> None:
         self.w.data_panel.show_splits(spec, splits)
         self.w.hidden_view.set_probe_count(len(splits.test if splits.test is not None else splits.train))
+        self.w.confusion.reserve(len(splits.train.class_names))
         self.update_parameter_count()
         if splits.skipped:
             self.w.statusBar().showMessage(f"{len(splits.skipped)} file(s) could not be read and were skipped "

@@ -128,6 +128,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self._t = 0
         self._image_shape = (0, 0)
         self._panels: dict[str, _Panel] = {}
+        self._built: dict[str, _Panel] = {}  # made by prepare(), not yet shown
         self._moving_cursor = False
 
         self.caption = QtWidgets.QLabel("no probe yet")
@@ -205,6 +206,19 @@ class HiddenStateView(QtWidgets.QWidget):
         self._set_caption(meta or {})
         self.set_time(self._t)
 
+    def prepare(self, names: list[str]) -> bool:
+        """Build the panel of one of `names` that set_states would have to build; True once none is left.
+
+        A panel takes ~25 ms of GUI thread to make: a caller that calls this once a timer tick before
+        set_states spreads a first build (~100 ms for a GRU's three) instead of stalling the window.
+        """
+        if list(names) == list(self._panels):
+            return True
+        missing = [n for n in names if n not in self._built]
+        if missing:
+            self._built[missing[0]] = _Panel(missing[0], self._font)
+        return not missing
+
     def set_time(self, t: int) -> None:
         """Move the cursor to step t (0-based): heatmap lines, image highlight, step label."""
         t = int(np.clip(t, 0, max(self._steps - 1, 0)))
@@ -254,7 +268,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self._heat_layout.clear()
         self._panels = {}
         for row, name in enumerate(names):
-            panel = _Panel(name, self._font)
+            panel = self._built.pop(name, None) or _Panel(name, self._font)
             panel.cursor.sigPositionChanged.connect(self._on_cursor_dragged)
             self._heat_layout.addItem(panel.plot, row=row, col=0)
             is_last = row == len(names) - 1

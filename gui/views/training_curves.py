@@ -46,6 +46,7 @@ class TrainingCurves(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self._plots, 1)
+        self._turn = 1  # refresh(one=True): the loss plot first
 
     def _plot(self, plot: str) -> CurvePlot:
         if plot == "loss":
@@ -58,9 +59,15 @@ class TrainingCurves(QtWidgets.QWidget):
         """Append a point to "loss" or "metric"; both x values are kept. No redraw."""
         self._plot(plot).add_point(series, (step, epoch), y)
 
-    def refresh(self) -> None:
-        self.loss_plot.refresh()
-        self.metric_plot.refresh()
+    def refresh(self, one: bool = False) -> None:
+        """Push new points to the plots; `one`: to one plot only, each in turn (a live repaint of one plot
+        keeps the GUI thread busy half as long, so other events wait less)."""
+        if not one:
+            self.loss_plot.refresh()
+            self.metric_plot.refresh()
+            return
+        self._turn = 1 - self._turn
+        (self.loss_plot, self.metric_plot)[self._turn].refresh()
 
     def new_run(self, label: str = "") -> None:
         self.loss_plot.new_run(label)
