@@ -19,6 +19,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/edges_fps.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_overhead.py
 
 screenshot: $(STAMP)

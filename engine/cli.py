@@ -59,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser("predict", help="classify image files, or draw their edge maps, with a checkpoint")
     predict.add_argument("--checkpoint", required=True)
-    predict.add_argument("images", nargs="+", help="image files")
-    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs")
+    predict.add_argument("images", nargs="+", help="image files; for edges also videos (video:FILE, frames:DIR, "
+                         "or a .mp4/.avi/... path), written as <stem>_edges.mp4 (input | edges)")
+    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs and edge videos")
     predict.add_argument("--device", default="auto")
     predict.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
     predict.add_argument("--json", action="store_true")
@@ -105,10 +106,12 @@ def cmd_train(args) -> int:
     if result["reason"] == "failed":
         return 2
     if args.json:
+        # the test figures also under their plain names (ods, miou, ...), as the issues and papers name them
+        metrics = {**{k[5:]: v for k, v in result["metrics"].items() if k.startswith("test_")}, **result["metrics"]}
         print(json.dumps({"task": config.task, "cell": config.cell, "device": result["device"],
                           "epochs": result["epochs"], "seconds": round(result["seconds"], 2),
                           "samples_per_s": round(result["samples_per_s"], 1), "parameters": result["parameters"],
-                          "metrics": result["metrics"], "checkpoint": result["checkpoint"]}))
+                          "metrics": metrics, "checkpoint": result["checkpoint"]}))
     return 0
 
 
@@ -164,14 +167,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _is_video(path: str) -> bool:
+    """A video spec, a video file or a folder of frames (images go to the image path)."""
+    from engine.data.video import VIDEO_SUFFIXES
+
+    if path.split(":", 1)[0] in ("video", "frames", "camera"):
+        return True
+    return Path(path).is_dir() or Path(path.partition("?")[0]).suffix.lower() in VIDEO_SUFFIXES
+
+
 def _predict_edges(predictor, args) -> int:
     if not args.out:
         raise ConfigError("An edges checkpoint writes edge-map images: give --out DIR.",
                           "For example: predict --checkpoint runs/edges/model.ckpt photo.jpg --out edges/")
-    results = predictor.predict_files(args.images, args.out)
+    videos = [p for p in args.images if _is_video(p)]
+    results = predictor.predict_files([p for p in args.images if p not in videos], args.out)
+    for path in videos:
+        target = Path(args.out) / f"{Path(path.partition('?')[0].partition(':')[2] or path).stem}_edges.mp4"
+        try:
+            results.append(predictor.write_edge_video(path, target))
+        except UserError as error:
+            results.append({"path": path, "error": error.message})
     for item in results:
         if "error" in item:
             print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
+        elif "video" in item:
+            print(f"{item['path']}\t{item['video']}\t{item['frames']} frames")
         else:
             print(f"{item['path']}\t{item['edges']}\t{item['thin']}")
     if args.json:

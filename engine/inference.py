@@ -102,6 +102,34 @@ class EdgePredictor:
         soft = self.task.predict_map(self.model, image, self.info, self.device)
         return soft, non_max_suppression(soft)
 
+    def live_map(self, frame: np.ndarray) -> np.ndarray:
+        """uint8 (H, W, 3) RGB video frame -> float32 (H, W) edge probability, fast: one scale, the frame resized
+        so its longer side is the training images' longer side (the detail density the model learned at)."""
+        long_side = max(frame.shape[:2])
+        scale = max(self.info["train_size"]) / max(long_side, 1)
+        return self.task.predict_map(self.model, frame, {"scale": scale, "test_scales": [1.0]}, self.device)
+
+    def write_edge_video(self, spec: str, out: str | Path, *, side_by_side: bool = True, size=None,
+                         progress=None, cancel=None) -> dict:
+        """Run live_map on every frame of a video spec (video:FILE, frames:DIR, a path) and write an MP4 / GIF
+        of the edge maps (white on black), beside the input frames when `side_by_side`."""
+        from engine.data.loading import check_cancel
+        from engine.data.video import open_video, write_video
+
+        with open_video(spec, size=size) as source:
+            total, fps = source.frame_count or 0, source.fps
+
+            def frames():
+                for i, frame in enumerate(source):
+                    check_cancel(cancel)
+                    edges = np.repeat(np.round(self.live_map(frame) * 255).astype(np.uint8)[:, :, None], 3, 2)
+                    if progress is not None:
+                        progress(i + 1, max(total, i + 1))
+                    yield np.concatenate([frame, edges], 1) if side_by_side else edges
+
+            count = write_video(out, frames(), fps)
+        return {"path": str(spec), "video": str(out), "frames": count, "fps": fps}
+
     def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
         """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image."""
         out = Path(out)

@@ -254,7 +254,8 @@ def read_frames(spec: str | DataSpec, *, size=None, grey: bool = False, limit: i
 
 def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = DEFAULT_FPS) -> int:
     """Write uint8 RGB (H, W, 3) or grey (H, W) / (H, W, 1) frames to .mp4 (mp4v), .avi (MJPG) or .gif.
-    Returns the number of frames written. The file appears whole or not at all (written beside, then renamed)."""
+    Returns the number of frames written. The file appears whole or not at all (written beside, then renamed).
+    MP4 / AVI frames of odd width or height get one repeated column / row (the encoders would drop one)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".mp4", ".avi", ".gif"):
@@ -286,6 +287,8 @@ def _write_cv2(path: Path, frames: Iterable[np.ndarray], fps: float) -> int:
     try:
         for frame in frames:
             rgb = _as_rgb(frame)
+            if rgb.shape[0] % 2 or rgb.shape[1] % 2:  # the encoders drop an odd last row / column: pad instead
+                rgb = np.pad(rgb, ((0, rgb.shape[0] % 2), (0, rgb.shape[1] % 2), (0, 0)), mode="edge")
             if writer is None:
                 size = (rgb.shape[1], rgb.shape[0])
                 fourcc = cv2.VideoWriter_fourcc(*("mp4v" if path.suffix.lower() == ".mp4" else "MJPG"))

@@ -11,6 +11,7 @@ import torch
 from engine.cli import build_parser, config_from_args, main
 from engine.config import RunConfig
 from engine.data.edge_data import load_edges
+from engine.data.video import read_frames, write_video
 from engine.errors import ConfigError, DataError
 from engine.events import Metrics, Snapshot
 from engine.tasks.edges import TASK, balanced_bce, f1_counts, f1_scores
@@ -190,6 +191,7 @@ def test_cli_train_then_predict(pairs, tmp_path, capsys):
     assert code == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"test_ods", "test_ois", "test_ap", "test_canny_ods", "test_sobel_ods"} <= set(result["metrics"])
+    assert {"ods", "ois", "ap", "canny_ods", "sobel_ods"} <= set(result["metrics"])
     image, _ = rectangles((30, 21))
     path = tmp_path / "photo.png"
     cv2.imwrite(str(path), image)
@@ -199,6 +201,13 @@ def test_cli_train_then_predict(pairs, tmp_path, capsys):
     written = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["edges"][0]
     for key in ("edges", "thin"):
         assert cv2.imread(written[key], cv2.IMREAD_GRAYSCALE).shape == (30, 21)
+    video = tmp_path / "clip.avi"
+    write_video(video, [np.roll(image[:, :, ::-1], t, 1) for t in range(5)], 10)
+    code = main(["predict", "--checkpoint", str(out / "model.ckpt"), str(video), "--out", str(tmp_path / "maps"),
+                 "--json"])
+    assert code == 0
+    written = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["edges"][0]
+    assert written["frames"] == 5 and read_frames(written["video"]).shape == (5, 30, 44, 3)  # input | edges (+1 col)
     assert main(["predict", "--checkpoint", str(out / "model.ckpt"), str(path)]) == 2  # no --out
     assert "--out" in capsys.readouterr().err
     code = main(["evaluate", "--checkpoint", str(out / "model.ckpt"), "--data", pairs + "?test=0.25",
