@@ -1,0 +1,126 @@
+"""Pictures of segmentations as uint8 RGB arrays: mask colours, overlays, error maps, IoU.
+
+Pure NumPy (no Qt), so the segmentation view stays thin and these are easy to test.
+Class 0 is the background: it is left see-through in overlays and drawn black in mask pictures.
+"""
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+
+from gui.views.pixels import float_to_uint8
+
+# Okabe-Ito (colour-blind safe) first, then well separated extras
+BASE_PALETTE = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178),
+                (213, 94, 0), (204, 121, 167), (255, 64, 129), (124, 179, 66), (121, 85, 72),
+                (0, 188, 212), (156, 39, 176)]
+BINARY_FOREGROUND = (255, 40, 160)  # magenta: visible on photos of fields, skies and animals
+FALSE_POSITIVE = (255, 40, 40)      # predicted but not true
+FALSE_NEGATIVE = (30, 144, 255)     # true but missed
+WRONG = (255, 40, 40)
+DIM = 0.35
+
+
+def default_colours(num_classes: int) -> list[tuple[int, int, int]]:
+    """Colours for classes 0..K-1; class 0 (background) gets black (it is not drawn on overlays)."""
+    if num_classes <= 2:
+        return [(0, 0, 0), BINARY_FOREGROUND][:max(num_classes, 1)]
+    colours = [(0, 0, 0)] + BASE_PALETTE[: num_classes - 1]
+    k = 0
+    while len(colours) < num_classes:  # golden-ratio hues for long class lists
+        hue = (0.13 + 0.618034 * k) % 1.0
+        r, g, b = colorsys.hsv_to_rgb(hue, 0.75 if k % 2 else 0.95, 0.95 if k % 3 else 0.75)
+        colours.append((int(r * 255), int(g * 255), int(b * 255)))
+        k += 1
+    return colours
+
+
+def class_colours(num_classes: int, given=None) -> np.ndarray:
+    """(K, 3) uint8 lookup table; `given` colours (r, g, b) replace the defaults in order."""
+    colours = default_colours(num_classes)
+    for i, colour in enumerate(list(given or [])[:num_classes]):
+        colours[i] = tuple(int(v) for v in colour[:3])
+    return np.asarray(colours, dtype=np.uint8).reshape(-1, 3)
+
+
+def as_rgb(image: np.ndarray) -> np.ndarray:
+    """uint8 (H, W, 3) from a grey or colour, float [0,1] or uint8 image."""
+    arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[2] in (1, 4):
+        arr = arr[:, :, :1] if arr.shape[2] == 1 else arr[:, :, :3]
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] != 3):
+        raise ValueError(f"expected an image of shape (H,W), (H,W,1) or (H,W,3), got {arr.shape}")
+    arr = float_to_uint8(arr)
+    return np.ascontiguousarray(np.repeat(arr[:, :, None], 3, axis=2) if arr.ndim == 2 else arr)
+
+
+def mask_picture(mask: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """A class-id mask in class colours (background black); ids past the table are drawn white."""
+    ids = np.asarray(mask).astype(np.int64)
+    table = np.vstack([lut, [[255, 255, 255]]]).astype(np.uint8)
+    return table[np.clip(np.where(ids < 0, len(lut), ids), 0, len(lut))]
+
+
+def overlay(image: np.ndarray, mask: np.ndarray, lut: np.ndarray, alpha: float) -> np.ndarray:
+    """The image with every non-background pixel blended toward its class colour by `alpha` (0..1)."""
+    rgb = as_rgb(image)
+    ids = np.asarray(mask).astype(np.int64)
+    if ids.shape != rgb.shape[:2]:
+        raise ValueError(f"mask {ids.shape} and image {rgb.shape[:2]} differ in size")
+    alpha = float(np.clip(alpha, 0.0, 1.0))
+    out = rgb.copy()
+    fg = ids != 0
+    if alpha > 0 and fg.any():
+        colours = mask_picture(ids[fg], lut).astype(np.float32)
+        out[fg] = (rgb[fg].astype(np.float32) * (1.0 - alpha) + colours * alpha + 0.5).astype(np.uint8)
+    return out
+
+
+def error_map(image: np.ndarray, truth: np.ndarray, prediction: np.ndarray, num_classes: int) -> np.ndarray:
+    """Correct pixels: the image, dimmed and grey. Wrong pixels: red; for two classes false positives red
+    and false negatives blue, so "too much" and "too little" read apart."""
+    rgb = as_rgb(image).astype(np.float32)
+    grey = rgb.mean(axis=2, keepdims=True) * DIM
+    out = np.repeat(grey, 3, axis=2).astype(np.uint8)
+    truth, prediction = np.asarray(truth), np.asarray(prediction)
+    if num_classes <= 2:
+        out[(prediction != 0) & (truth == 0)] = FALSE_POSITIVE
+        out[(prediction == 0) & (truth != 0)] = FALSE_NEGATIVE
+    else:
+        out[prediction != truth] = WRONG
+    return out
+
+
+def error_legend(num_classes: int) -> list[tuple[str, tuple[int, int, int]]]:
+    if num_classes <= 2:
+        return [("false positive (predicted, not there)", FALSE_POSITIVE),
+                ("missed (there, not predicted)", FALSE_NEGATIVE)]
+    return [("wrong class", WRONG)]
+
+
+def mean_iou(truth: np.ndarray, prediction: np.ndarray, num_classes: int) -> float:
+    """Binary: IoU of the foreground. More classes: mean IoU over the non-background classes that appear
+    in the truth or the prediction. 1.0 when both are all background (nothing to find, nothing found)."""
+    truth, prediction = np.asarray(truth), np.asarray(prediction)
+    if num_classes <= 2:
+        t, p = truth != 0, prediction != 0
+        union = np.count_nonzero(t | p)
+        return 1.0 if union == 0 else np.count_nonzero(t & p) / union
+    scores = []
+    for c in range(1, max(num_classes, int(max(truth.max(initial=0), prediction.max(initial=0))) + 1)):
+        t, p = truth == c, prediction == c
+        union = np.count_nonzero(t | p)
+        if union:
+            scores.append(np.count_nonzero(t & p) / union)
+    return float(np.mean(scores)) if scores else 1.0
+
+
+def mask_for_file(mask: np.ndarray, num_classes: int) -> np.ndarray:
+    """uint8 class ids for a PNG; for two classes 0 / 255 so the file is visible in any image viewer."""
+    ids = np.asarray(mask).astype(np.int64)
+    if num_classes <= 2:
+        return np.where(ids != 0, 255, 0).astype(np.uint8)
+    return np.clip(ids, 0, 255).astype(np.uint8)
