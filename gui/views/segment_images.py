@@ -19,6 +19,7 @@ BINARY_FOREGROUND = (255, 40, 160)  # magenta: visible on photos of fields, skie
 FALSE_POSITIVE = (255, 40, 40)      # predicted but not true
 FALSE_NEGATIVE = (30, 144, 255)     # true but missed
 WRONG = (255, 40, 40)
+VOID = 255  # a truth value the engine does not score (e.g. unlabelled pixels of a pairs: mask)
 DIM = 0.35
 
 
@@ -86,11 +87,12 @@ def error_map(image: np.ndarray, truth: np.ndarray, prediction: np.ndarray, num_
     grey = rgb.mean(axis=2, keepdims=True) * DIM
     out = np.repeat(grey, 3, axis=2).astype(np.uint8)
     truth, prediction = np.asarray(truth), np.asarray(prediction)
+    scored = truth != VOID  # void pixels (unlabelled borders) are neither right nor wrong
     if num_classes <= 2:
         out[(prediction != 0) & (truth == 0)] = FALSE_POSITIVE
-        out[(prediction == 0) & (truth != 0)] = FALSE_NEGATIVE
+        out[(prediction == 0) & (truth != 0) & scored] = FALSE_NEGATIVE
     else:
-        out[prediction != truth] = WRONG
+        out[(prediction != truth) & scored] = WRONG
     return out
 
 
@@ -105,6 +107,8 @@ def mean_iou(truth: np.ndarray, prediction: np.ndarray, num_classes: int) -> flo
     """Binary: IoU of the foreground. More classes: mean IoU over the non-background classes that appear
     in the truth or the prediction. 1.0 when both are all background (nothing to find, nothing found)."""
     truth, prediction = np.asarray(truth), np.asarray(prediction)
+    scored = truth != VOID
+    truth, prediction = truth[scored], prediction[scored]
     if num_classes <= 2:
         t, p = truth != 0, prediction != 0
         union = np.count_nonzero(t | p)

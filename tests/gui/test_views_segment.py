@@ -169,3 +169,17 @@ def test_grey_image_without_class_names_and_bad_shapes(view):
     assert [e[0] for e in view.legend.entries()] == ["background (clear)", "class 1"]
     with pytest.raises(ValueError):
         view.show_probe({"image": scene["image"], "prediction": np.zeros((3, 3), int)}, {})
+
+
+def test_void_truth_pixels_are_neither_right_nor_wrong():
+    from gui.views.segment_images import VOID, error_map, mean_iou
+
+    truth = np.zeros((4, 4), np.int64)
+    truth[:2] = 1
+    truth[:, 3] = VOID
+    prediction = np.zeros((4, 4), np.int64)
+    prediction[:2, :3] = 1
+    image = np.zeros((4, 4, 3), np.float32)
+    assert mean_iou(truth, prediction, 2) == 1.0  # the unlabelled column does not count against it
+    errors = error_map(image, truth, prediction, 2)
+    assert not (errors[:, 3] == (30, 144, 255)).all(axis=-1).any()

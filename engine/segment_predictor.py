@@ -1,0 +1,88 @@
+"""A segment checkpoint: class maps of image files of any size, at their own size, and evaluation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from engine import checkpoint, device as devices
+from engine.config import RunConfig
+from engine.data import read_image
+from engine.errors import CheckpointError, DataError
+from engine.tasks import registry
+
+OVERLAY_ALPHA = 0.5
+
+
+class SegmentPredictor:
+    def __init__(self, payload: dict, device: str = "auto"):
+        self.payload = payload
+        self.config = RunConfig.from_dict(payload["config"])
+        self.info = payload["info"]
+        self.task = registry.get("segment")
+        missing = [k for k in ("train_size", "classes", "class_names", "colours", "mean", "std", "width", "patch")
+                   if k not in self.info]
+        if missing:
+            raise CheckpointError(f"This 'segment' checkpoint lacks its preprocessing ({', '.join(missing)}).",
+                                  "Give the model.ckpt written by `python main.py train --task segment`.")
+        self.device = devices.resolve(device).device
+        self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self.info["class_names"])
+
+    def mask(self, image: np.ndarray) -> np.ndarray:
+        """uint8 (H, W, 3) RGB -> uint8 (H, W) class ids at the image's size."""
+        return self.task.predict_mask(self.model, image, self.info, self.device)[0]
+
+    def probabilities(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(class map, foreground probability) at the image's size."""
+        return self.task.predict_mask(self.model, image, self.info, self.device)
+
+    def overlay(self, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The image with every non-background pixel tinted in its class colour (uint8 RGB)."""
+        colours = np.asarray(self.info["colours"], np.float32)
+        tinted = image.astype(np.float32)
+        fg = mask != 0
+        tinted[fg] = (1 - OVERLAY_ALPHA) * tinted[fg] + OVERLAY_ALPHA * colours[mask[fg]]
+        return np.round(tinted).astype(np.uint8)
+
+    def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
+        """Write <stem>_mask.png (class ids; 0 / 255 for two classes) and <stem>_overlay.png into `out`."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        binary = int(self.info["classes"]) == 2
+        results = []
+        for path in paths:
+            try:
+                image = np.round(read_image(path, None, 3) * 255).astype(np.uint8)
+            except DataError as error:
+                results.append({"path": str(path), "error": error.message})
+                continue
+            mask = self.mask(image)
+            written = {}
+            for name, picture in (("mask", mask * 255 if binary else mask),
+                                  ("overlay", cv2.cvtColor(self.overlay(image, mask), cv2.COLOR_RGB2BGR))):
+                target = out / f"{Path(path).stem}_{name}.png"
+                if not cv2.imwrite(str(target), picture):
+                    raise DataError(f"Could not write {target}.", "Check that the output folder is writable.")
+                written[name] = str(target)
+            counts = np.bincount(mask.ravel(), minlength=int(self.info["classes"]))
+            results.append({"path": str(path), "size": [int(image.shape[1]), int(image.shape[0])],
+                            "fractions": {n: float(c) / mask.size for n, c in zip(self.class_names, counts)},
+                            **written})
+        return results
+
+    def evaluate(self, spec: str) -> tuple[dict, dict]:
+        """Figures on the spec's test split (all its images when it has none), each image at its own size."""
+        from engine.data.masks import load_masks
+        from engine.tasks.segment import test_split
+
+        data = load_masks(spec)
+        if len(data.class_names) != int(self.info["classes"]):
+            raise DataError(f"{spec} has {len(data.class_names)} classes but the model has {self.info['classes']}.",
+                            "Evaluate on data with the model's classes: " + ", ".join(self.class_names) + ".")
+        test = test_split(data.test or data.train, self.info["train_size"])
+        return self.task.evaluate(self.model, test, self.device, 16)
