@@ -7,7 +7,9 @@ from pathlib import Path
 
 from engine.errors import ConfigError
 
-CELLS = ("rnn", "lstm", "gru")
+CONV_CELLS = ("convlstm", "convgru", "convrnn")  # frame prediction only: their state keeps the image layout
+CELLS = ("rnn", "lstm", "gru") + CONV_CELLS
+CONV_TASKS = ("predict",)  # tasks whose model is built of convolutional cells
 READ_ORDERS = ("rows", "cols", "pixels")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("none", "cosine", "step")
@@ -48,6 +50,12 @@ class RunConfig:
                 raise ConfigError(message, hint)
 
         check(self.cell in CELLS, f"Unknown cell {self.cell!r}.", f"Choose one of {', '.join(CELLS)}.")
+        if self.task in CONV_TASKS:
+            check(self.cell in CONV_CELLS, f"The {self.task} task needs a convolutional cell, not {self.cell!r}.",
+                  f"Choose one of {', '.join(CONV_CELLS)}.")
+        else:
+            check(self.cell not in CONV_CELLS, f"The cell {self.cell!r} is for frame prediction (task predict).",
+                  f"For the {self.task} task choose one of {', '.join(c for c in CELLS if c not in CONV_CELLS)}.")
         check(self.read in READ_ORDERS, f"Unknown read order {self.read!r}.", f"Choose one of {', '.join(READ_ORDERS)}.")
         check(self.optimizer in OPTIMIZERS, f"Unknown optimiser {self.optimizer!r}.", f"Choose one of {', '.join(OPTIMIZERS)}.")
         check(self.schedule in SCHEDULES, f"Unknown LR schedule {self.schedule!r}.", f"Choose one of {', '.join(SCHEDULES)}.")

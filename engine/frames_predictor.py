@@ -1,0 +1,124 @@
+"""A "predict" checkpoint used after training: rollouts written as videos, evaluation on other data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine import checkpoint, device as devices
+from engine.config import RunConfig
+from engine.errors import CheckpointError, DataError
+from engine.tasks import registry
+
+
+class FramesPredictor:
+    def __init__(self, payload: dict, device: str = "auto"):
+        self.payload = payload
+        self.config = RunConfig.from_dict(payload["config"])
+        self.info = payload["info"]
+        missing = [k for k in ("context", "horizon", "channels", "size", "patch") if k not in self.info]
+        if missing:
+            raise CheckpointError(f"This 'predict' checkpoint lacks its settings ({', '.join(missing)}).",
+                                  "Give the model.ckpt written by `python main.py train --task predict`.")
+        self.task = registry.get("predict")
+        self.task._info = self.info
+        self.device = devices.resolve(device).device
+        self.model = checkpoint.restore(payload, self.task.make_model(self.config, self.info)).to(self.device).eval()
+
+    @property
+    def context(self) -> int:
+        return int(self.info["context"])
+
+    def seed_frames(self, spec: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """uint8 (context, C, H, W) seed frames of a spec, and its true continuation when the spec has one.
+        npz / generated data: the first test sequence; a video: its first frames."""
+        from engine.data.sequences import load_sequences
+
+        length = self.context + int(self.info["horizon"])
+        h, w = self.info["size"]
+        grey = "1" if self.info["channels"] == 1 else "0"
+        text = str(spec)
+        kind = text.partition(":")[0].lower()
+        if kind not in ("mmnist", "moving"):
+            text += ("&" if "?" in text else "?") + f"size={w}x{h}&grey={grey}&test=0"
+            try:
+                splits = load_sequences(text, length)
+            except DataError as error:
+                if "fewer than context + horizon" not in error.message:
+                    raise
+                splits = load_sequences(text, self.context)  # seed only: nothing to compare with
+        else:
+            splits = load_sequences(text, length)
+        sequence = (splits.test or splits.train).frames[0]
+        if sequence.shape[1:] != (self.info["channels"], h, w):
+            raise DataError(f"{spec} has frames of {tuple(sequence.shape[1:])} (C, H, W); the model was "
+                            f"trained on {(self.info['channels'], h, w)}.",
+                            f"Give data of that shape, or add ?size={w}x{h} to the spec.")
+        truth = sequence[self.context:] if len(sequence) > self.context else None
+        return sequence[:self.context], truth
+
+    def rollout(self, seed: np.ndarray, frames: int) -> np.ndarray:
+        """uint8 (S, C, H, W) seed -> uint8 (frames, C, H, W) generated, each frame from the last."""
+        with torch.no_grad():
+            out = self.model.rollout(torch.from_numpy(np.ascontiguousarray(seed))[None].to(self.device), frames)
+        return np.round(out[0].float().cpu().numpy() * 255).astype(np.uint8)
+
+    def write_rollout(self, spec: str, out: str | Path, frames: int | None = None, fps: float = 5.0) -> dict:
+        """Video of truth | model side by side: both show the seed frames, then the true continuation (left,
+        black where there is none) and the generated frames (right)."""
+        from engine.data.video import write_video
+
+        frames = int(self.info["horizon"]) if frames is None else int(frames)
+        if frames < 1:
+            raise DataError(f"--frames must be at least 1, got {frames}.", "Give the number of frames to generate.")
+        seed, truth = self.seed_frames(spec)
+        generated = self.rollout(seed, frames)
+        left = np.concatenate([seed] + ([truth[:frames]] if truth is not None else []))
+        right = np.concatenate([seed, generated])
+        left = np.concatenate([left, np.zeros((len(right) - len(left),) + left.shape[1:], np.uint8)])
+        scale = max(1, 128 // max(seed.shape[2], 1))
+        panels = []
+        for a, b in zip(left, right):
+            a, b = (np.repeat(np.repeat(p.transpose(1, 2, 0), scale, 0), scale, 1) for p in (a, b))
+            gap = np.full((a.shape[0], 4, a.shape[2]), 128, np.uint8)
+            panels.append(np.concatenate([a, gap, b], 1))
+        count = write_video(out, panels, fps)
+        return {"path": str(spec), "video": str(out), "frames": count, "seed_frames": len(seed),
+                "generated": frames, "layout": "truth | model"}
+
+    def evaluate(self, spec: str) -> tuple[dict, dict]:
+        """The predict metrics on the spec's test split (all its clips when it has none)."""
+        from engine.data.sequences import load_sequences
+
+        splits = load_sequences(spec, self.context + int(self.info["horizon"]))
+        data = splits.test or splits.train
+        frames = torch.from_numpy(data.frames)
+        return self.task.evaluate(self.model, (frames, frames), self.device, 32)
+
+
+class ClipPredictor:
+    """A "video-classify" checkpoint: evaluation on other labelled clips."""
+
+    def __init__(self, payload: dict, device: str = "auto"):
+        self.payload = payload
+        self.config = RunConfig.from_dict(payload["config"])
+        self.info = payload["info"]
+        self.class_names = list(self.info["class_names"])
+        self.task = registry.get("video-classify")
+        self.device = devices.resolve(device).device
+        self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
+
+    def evaluate(self, spec: str) -> tuple[dict, dict]:
+        from engine.tasks.video_classify import load_clips
+
+        splits = load_clips(spec, self.info["label"], int(self.info["length"]))
+        data = splits.test or splits.train
+        if list(data.class_names) != self.class_names:
+            raise DataError(f"{spec} has the classes {data.class_names}; the model knows {self.class_names}.",
+                            "Evaluate on clips of the same classes.")
+        if data.frames.shape[2:] != (self.info["channels"], *self.info["size"]):
+            raise DataError(f"{spec} has frames of {tuple(data.frames.shape[2:])}; the model was trained on "
+                            f"{(self.info['channels'], *self.info['size'])}.", "Add ?size=WxH to the spec.")
+        return self.task.evaluate(self.model, (torch.from_numpy(data.frames), torch.from_numpy(data.labels)),
+                                  self.device, 64)

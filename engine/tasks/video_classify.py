@@ -1,0 +1,144 @@
+"""Task "video-classify": name what a short clip shows. A small convolutional encoder reads every frame,
+an LSTM / GRU / RNN reads the encodings in time, its last state names the class.
+
+Data: `moving` / `moving:N` (one bouncing digit per clip; option label=digit (default) or label=direction,
+the heading among 8 compass directions) or `videos:DIR` (DIR/<class>/<videos>). Option length (default 10):
+frames per clip.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from engine.data.base import DataSpec
+from engine.data.sequences import DIRECTIONS, SequenceSet, SequenceSplits, _split, generate_moving_digits, \
+    load_sequences, _digit_source, _int
+from engine.errors import ConfigError, DataError
+from engine.events import Snapshot
+from engine.tasks.base import Prepared, Task
+
+OPTION_DEFAULTS = {"label": "digit", "length": 10}
+_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class ClipClassifier(nn.Module):
+    def __init__(self, channels: int, size: tuple[int, int], classes: int, cell: str, hidden: int, layers: int,
+                 dropout: float = 0.0):
+        super().__init__()
+        self.encoder = nn.Sequential(  # keeps a coarse map, not a pooled vector: where things are is the motion
+            nn.Conv2d(2 * channels, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(),
+            nn.Conv2d(32, 32, 3, 2, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(8), nn.Flatten(),
+            nn.Linear(32 * 64, 128), nn.ReLU())
+        self.rnn = _CELLS[cell](128, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, clips: torch.Tensor, return_states: bool = False):
+        x = clips.float() / 255.0 if clips.dtype == torch.uint8 else clips.float()
+        b, t = x.shape[:2]
+        # each frame with its change from the previous one: motion is then visible to a single frame's encoder
+        change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
+        codes = self.encoder(torch.cat([x, change], 2).flatten(0, 1)).view(b, t, -1)
+        outputs, _ = self.rnn(codes)
+        logits = self.head(outputs[:, -1])
+        return (logits, outputs) if return_states else logits
+
+
+def _options(config) -> dict:
+    values = dict(OPTION_DEFAULTS)
+    for key, value in config.options.items():
+        if key not in OPTION_DEFAULTS:
+            raise ConfigError(f"Unknown option {key!r} for the video-classify task.",
+                              f"Known options: {', '.join(OPTION_DEFAULTS)}.")
+        values[key] = value
+    if values["label"] not in ("digit", "direction"):
+        raise ConfigError(f"Option label must be digit or direction, got {values['label']!r}.")
+    if not isinstance(values["length"], int) or values["length"] < 2:
+        raise ConfigError(f"Option length must be a whole number >= 2, got {values['length']!r}.")
+    if config.cell not in _CELLS:
+        raise ConfigError(f"video-classify reads time with rnn, lstm or gru, not {config.cell!r}.")
+    return values
+
+
+def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=None) -> SequenceSplits:
+    spec = DataSpec.parse(spec_text)
+    if spec.kind == "videos":
+        return load_sequences(spec, length, progress=progress, cancel=cancel)
+    if spec.kind != "moving":
+        raise DataError(f"video-classify reads labelled clips, not {spec.kind!r} data.",
+                        "Use moving (generated digits) or videos:DIR with one sub-folder per class.")
+    n = _int(spec.path or "3000", "clip count", 10, 10**6)
+    data = generate_moving_digits(n, length, digits=1, seed=_int(spec.options.get("seed", "0"), "seed", 0, 2**31),
+                                  source=_digit_source(spec.options.get("mnist")), directions=label == "direction")
+    names = DIRECTIONS if label == "direction" else [str(d) for d in range(10)]
+    data = SequenceSet(data.frames, data.extra[label], names, data.extra)
+    return _split(data, DataSpec(spec.kind, spec.path, {k: v for k, v in spec.options.items() if k == "test"}),
+                  f"moving digits ({n} clips, label {label})")
+
+
+class VideoClassifyTask(Task):
+    name = "video-classify"
+    selection_metric = "accuracy"
+
+    def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
+        opts = _options(config)
+        if splits is None:
+            splits = load_clips(config.data, opts["label"], opts["length"], progress, cancel)
+        n = len(splits.train)
+        order = np.random.default_rng(config.seed).permutation(n)
+        val_count = int(round(n * config.val_fraction)) if n >= 10 else 0
+        val_idx, train_idx = np.sort(order[:val_count]), np.sort(order[val_count:])
+        _, t, c, h, w = splits.train.frames.shape
+        info = {"task": self.name, "data": config.data, "dataset": splits.name, "length": int(t), "channels": int(c),
+                "size": [int(h), int(w)], "classes": len(splits.train.class_names),
+                "class_names": list(splits.train.class_names), "label": opts["label"]}
+
+        def pair(data):
+            return torch.from_numpy(np.ascontiguousarray(data.frames)), torch.from_numpy(data.labels.astype(np.int64))
+
+        return Prepared(train=pair(splits.train.subset(train_idx)),
+                        val=pair(splits.train.subset(val_idx)) if val_count else None,
+                        test=pair(splits.test) if splits.test is not None else None,
+                        info=info, notes=list(splits.notes), skipped=list(splits.skipped))
+
+    def build_model(self, config, info) -> ClipClassifier:
+        return ClipClassifier(info["channels"], tuple(info["size"]), info["classes"], config.cell, config.hidden,
+                              config.layers, config.dropout)
+
+    def parameter_count(self, config, info) -> int:
+        return sum(p.numel() for p in self.build_model(config, info).parameters())
+
+    def loss(self, output, target):
+        return F.cross_entropy(output, target)
+
+    def batch_stats(self, output, target) -> dict:
+        return {"correct": (output.argmax(1) == target).sum()}
+
+    def train_metrics(self, sums, count) -> dict:
+        return {"accuracy": float(sums["correct"]) / max(count, 1)}
+
+    @torch.no_grad()
+    def evaluate(self, model, data, device, batch):
+        clips, labels = data
+        model.eval()
+        probs = torch.cat([torch.softmax(model(clips[s:s + 64].to(device)).float(), 1).cpu()
+                           for s in range(0, len(clips), 64)])
+        true, probs_np = labels.numpy(), probs.numpy()
+        pred, classes = probs_np.argmax(1), probs_np.shape[1]
+        confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
+        metrics = {"loss": float(F.nll_loss(torch.log(probs.clamp_min(1e-12)), labels)),
+                   "accuracy": float((pred == true).mean())}
+        details = {"true": true, "pred": pred, "confidence": probs_np.max(1), "probabilities": probs_np,
+                   "confusion": confusion, "per_class_accuracy": np.diag(confusion) / np.maximum(confusion.sum(1), 1)}
+        return metrics, details
+
+    def result_snapshots(self, prepared, details):
+        last = prepared.test[0][:, -1].permute(0, 2, 3, 1).float().numpy() / 255.0  # each clip's last frame
+        wrong = np.flatnonzero(details["pred"] != details["true"])
+        arrays = {"images": last, "mistakes": wrong[np.argsort(-details["confidence"][wrong])],
+                  **{k: details[k] for k in ("true", "pred", "confidence", "confusion", "per_class_accuracy")}}
+        return [Snapshot("prediction", arrays, {"class_names": prepared.info["class_names"], "split": "test"})]
+
+
+TASK = VideoClassifyTask()
