@@ -45,7 +45,9 @@ class Metrics:
 class Snapshot:
     """Pictures for the window. `kind` picks the view (never the task name).
 
-    kinds: "hidden" (probe image + per-step states), "prediction" (gallery + confusion), ...
+    kinds: "hidden" (probe image + per-step states), "prediction" (gallery + confusion), "grad_norms"
+    (norms (T,) of dLoss/dh_t on a training batch, engine/gradients.py), "trajectories" (PCA of hidden states
+    over time and LSTM forget-gate histograms, engine/dynamics.py), ...
     """
 
     kind: str

@@ -21,6 +21,7 @@ from engine import checkpoint, device as devices
 from engine.config import RunConfig
 from engine.errors import UserError
 from engine.events import Failed, Finished, Metrics, Progress, Snapshot, Started, plain
+from engine.gradients import GradientTracker
 from engine.optim import make_optimizer, make_scheduler
 from engine.tasks import registry
 
@@ -33,13 +34,15 @@ class NonFiniteLoss(UserError):
 
 class Trainer:
     def __init__(self, config: RunConfig, on_event=None, progress_every_s: float = 0.2,
-                 snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None):
+                 snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None,
+                 measure_gradients: bool = True):
         self.config = config
         self.splits = splits  # data already loaded by the window (None: the task reads config.data)
         self.on_event = on_event or (lambda event: None)
         self.progress_every_s = progress_every_s
         self.snapshot_every_s = snapshot_every_s
         self.log_points_per_epoch = log_points_per_epoch
+        self.measure_gradients = measure_gradients  # gradients through time (engine.gradients), throttled
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
@@ -122,6 +125,7 @@ class Trainer:
         trained, train_seconds, global_step = 0, 0.0, 0
         last_progress = last_snapshot = 0.0
         reason = "done"
+        tracker = GradientTracker(self.snapshot_every_s) if self.measure_gradients else None
         self._emit_probe(task, model, prepared, dev, 0, 0)
         for epoch in range(1, cfg.epochs + 1):
             model.train()
@@ -143,6 +147,8 @@ class Trainer:
                 x = train_x[index].to(dev, non_blocking=policy.pin_memory)
                 y = train_y[index].to(dev, non_blocking=policy.pin_memory)
                 x, y = task.augment_batch(x, y, cfg)
+                if tracker is not None and tracker.due(step == steps_per_epoch):
+                    self._measure_gradients(task, model, tracker, x, y, epoch, global_step)
                 with torch.autocast(dev.type, enabled=policy.amp):
                     output = model(x)
                     loss = task.loss(output, y)
@@ -201,12 +207,15 @@ class Trainer:
                    "lr": optimizer.param_groups[0]["lr"], "train_loss": epoch_loss / max(epoch_seen, 1),
                    **{f"train_{k}": v for k, v in task.train_metrics(epoch_sums, epoch_seen).items()}}
             # the selection metric first; on a tie (accuracy saturates on easy data) the lower loss wins
-            score = (row.get(f"train_{task.selection_metric}", 0.0), -row["train_loss"])
+            if tracker is not None and math.isfinite(ratio := tracker.end_epoch()):
+                row["grad_ratio"] = ratio
+            sign = -1.0 if getattr(task, "lower_is_better", False) else 1.0  # e.g. predict's mse_per_frame
+            score = (sign * row.get(f"train_{task.selection_metric}", 0.0), -row["train_loss"])
             if prepared.val is not None:
                 val_metrics, _ = task.evaluate(model, prepared.val, dev, cfg.batch)
                 self.on_event(Metrics("val", epoch, global_step, val_metrics))
                 row.update({f"val_{k}": v for k, v in val_metrics.items()})
-                score = (val_metrics[task.selection_metric], -val_metrics["loss"])
+                score = (sign * val_metrics[task.selection_metric], -val_metrics["loss"])
             history.append(row)
             # early stopping waits for the metric itself to improve; a lower loss alone does not reset it
             stale = 0 if score[0] > best_score[0] else stale + 1
@@ -226,7 +235,8 @@ class Trainer:
 
         if best_state is not None:
             model.load_state_dict(best_state)
-        final = {f"val_{task.selection_metric}": best_score[0]} if prepared.val is not None else {}
+        sign = -1.0 if getattr(task, "lower_is_better", False) else 1.0
+        final = {f"val_{task.selection_metric}": sign * best_score[0]} if prepared.val is not None else {}
         final["best_epoch"] = best_epoch
         if prepared.test is not None and best_state is not None:  # a stopped run still shows its best model
             test_metrics, details = task.evaluate(model, prepared.test, dev, cfg.batch)
@@ -234,7 +244,12 @@ class Trainer:
             final.update({f"test_{k}": v for k, v in test_metrics.items()})
             for snapshot in task.result_snapshots(prepared, details):
                 self.on_event(snapshot)
+        if best_state is not None:
+            for snapshot in task.model_snapshots(model, prepared, dev):
+                self.on_event(snapshot)
         self._emit_probe(task, model, prepared, dev, best_epoch, global_step)
+        if history and "grad_ratio" in history[-1]:  # the final epoch's, as the comparison reports it
+            final["grad_ratio"] = history[-1]["grad_ratio"]
         if out and best_state is not None:
             self._best_path = str(checkpoint.save(out / "model.ckpt", best_state, cfg.to_dict(), prepared.info, final))
         seconds = time.perf_counter() - start
@@ -243,7 +258,18 @@ class Trainer:
         self.on_event(Finished(reason, final, self._best_path or "", seconds, rate))
         return {"reason": reason, "metrics": final, "checkpoint": self._best_path or "", "seconds": seconds,
                 "train_seconds": train_seconds, "samples_per_s": rate, "device": policy.description,
-                "parameters": sum(p.numel() for p in model.parameters()), "epochs": len(history)}
+                "parameters": sum(p.numel() for p in model.parameters()), "epochs": len(history),
+                "history": history,
+                "grad_norms": tracker.last_curve if tracker is not None else None}
+
+    def _measure_gradients(self, task, model, tracker, x, y, epoch, global_step) -> None:
+        n = tracker.samples
+        norms = tracker.measure(lambda: task.grad_norms(model, x[:n], y[:n]))
+        if norms is not None:
+            cfg = self.config
+            self.on_event(Snapshot("grad_norms", {"norms": norms}, {
+                "cell": cfg.cell, "read": cfg.read, "step": global_step, "epoch": epoch,
+                "which": "last layer, forward direction"}, epoch, global_step))
 
     def _emit_probe(self, task, model, prepared, dev, epoch, global_step) -> None:
         self._probe_requested.clear()

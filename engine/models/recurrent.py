@@ -20,10 +20,39 @@ class RecurrentStack(nn.Module):
                  bidirectional: bool = False, dropout: float = 0.0):
         super().__init__()
         self.cell, self.hidden, self.layers = cell, hidden, layers
+        # a list to keep the last layer's forward hidden tensors h_t, one per step, from a stepwise pass
+        # (engine.gradients asks autograd for dLoss/dh_t through them); None keeps nothing
+        self.kept_steps: list | None = None
         self.directions = 2 if bidirectional else 1
         kwargs = {"nonlinearity": "tanh"} if cell == "rnn" else {}
         self.rnn = _MODULES[cell](input_size, hidden, num_layers=layers, batch_first=True,
                                   bidirectional=bidirectional, dropout=dropout if layers > 1 else 0.0, **kwargs)
+
+    @torch.no_grad()
+    def open_gates(self, max_steps: int, generator: torch.Generator | None = None) -> None:
+        """Chrono initialisation (Tallec & Ollivier, 2018) for sequences of up to `max_steps` steps.
+
+        An LSTM's forget-gate bias (a GRU's update-gate bias) is set to log(U(1, max_steps - 1)), so each
+        unit starts out keeping its memory for between 1 and max_steps steps, and an LSTM's input-gate
+        bias to minus that. With PyTorch's default init those gates sit near 0.5, so over hundreds of
+        steps even an LSTM's gradient dies at first. A plain RNN has no gate to open: unchanged.
+        """
+        if self.cell == "rnn":
+            return
+        h = self.hidden
+        for name, bias in self.rnn.named_parameters():
+            if not name.startswith("bias_"):
+                continue
+            if name.startswith("bias_hh"):
+                bias[h:2 * h] = 0.0  # forget (LSTM) / update (GRU) part: all of it in bias_ih
+                if self.cell == "lstm":
+                    bias[:h] = 0.0
+                continue
+            spread = torch.rand(h, generator=generator) * max(max_steps - 2, 1) + 1.0
+            timescale = torch.log(spread).to(bias.device, bias.dtype)
+            bias[h:2 * h] = timescale
+            if self.cell == "lstm":
+                bias[:h] = -timescale
 
     @property
     def output_size(self) -> int:
@@ -97,6 +126,8 @@ class RecurrentStack(nn.Module):
             record["hidden"].append(h)
             for name, value in gates.items():
                 record.setdefault(name, []).append(value)
+        if self.kept_steps is not None and layer == self.layers - 1 and direction == 0:
+            self.kept_steps.extend(record["hidden"])
         if direction:  # store in time order
             record = {name: values[::-1] for name, values in record.items()}
         states = {name: torch.stack(values, dim=1) for name, values in record.items()}

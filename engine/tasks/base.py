@@ -66,3 +66,12 @@ class Task:
     def result_snapshots(self, prepared: Prepared, details: dict) -> list[Snapshot]:
         """Pictures of the final evaluation (gallery, confusion matrix, ...)."""
         return []
+
+    def grad_norms(self, model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor):
+        """Gradient through time for a training batch: (T,) norms of dLoss/dh_t (see engine.gradients),
+        or None for a task without a sequence to measure. The Trainer calls it, throttled."""
+        return None
+
+    def model_snapshots(self, model: nn.Module, prepared: Prepared, device) -> list[Snapshot]:
+        """Pictures of the trained model itself, made once at the end (e.g. hidden-state trajectories)."""
+        return []

@@ -8,7 +8,10 @@ import torch.nn.functional as F
 from engine.augment import random_affine
 from engine.data import load_classification, train_val_split
 from engine.events import Snapshot
+from engine.dynamics import trajectories_snapshot
+from engine.gradients import grad_norms_through_time
 from engine.models.classifier import SequenceClassifier
+from engine.models.sequence import sequence_length
 from engine.models.sizes import classifier_parameters
 from engine.data.images import dark_background
 from engine.tasks.base import Prepared, Task
@@ -47,9 +50,14 @@ class ClassifyTask(Task):
         )
 
     def build_model(self, config, info) -> SequenceClassifier:
-        return SequenceClassifier(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
-                                  config.layers, config.bidirectional, config.dropout, info["read"],
-                                  info["mean"], info["std"])
+        model = SequenceClassifier(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
+                                   config.layers, config.bidirectional, config.dropout, info["read"],
+                                   info["mean"], info["std"])
+        # option gate_init=chrono: LSTM / GRU gates start open for long sequences (engine/models/recurrent.py)
+        if (config.options or {}).get("gate_init", "default") == "chrono":
+            c, h, w = info["image_shape"]
+            model.rnn.open_gates(sequence_length(h, w, c, info["read"])[0])
+        return model
 
     def parameter_count(self, config, info) -> int:
         return classifier_parameters(tuple(info["image_shape"]), info["classes"], config.cell, config.hidden,
@@ -121,6 +129,12 @@ class ClassifyTask(Task):
         arrays = {"images": images, "mistakes": mistakes,
                   **{k: details[k] for k in ("true", "pred", "confidence", "confusion", "per_class_accuracy")}}
         return [Snapshot("prediction", arrays, {"class_names": prepared.info["class_names"], "split": "test"})]
+
+    def grad_norms(self, model, inputs, targets):
+        return grad_norms_through_time(model, model.rnn, inputs, targets, self.loss)
+
+    def model_snapshots(self, model, prepared, device):
+        return [trajectories_snapshot(model, prepared, device, model.rnn.cell)]
 
     @torch.no_grad()
     def predict(self, model, images: np.ndarray, device) -> np.ndarray:
