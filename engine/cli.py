@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.compare_cli import add_compare_parser, cmd_compare
 from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.errors import ConfigError, UserError
 
@@ -14,7 +15,8 @@ from engine.errors import ConfigError, UserError
 _TRAIN_FLAGS = {
     "task": (str, "task name: classify or edges"),
     "data": (str, "data spec: demo, mnist:DIR, usps:PATH, folder:DIR; "
-                  "for edges bsds:DIR, pairs:IMGDIR,EDGEDIR, images:DIR"),
+                  "for edges bsds:DIR, pairs:IMGDIR,EDGEDIR, images:DIR; "
+                  "for segment weizmann:DIR, pairs:IMGDIR,MASKDIR, shapes (demo)"),
     "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
     "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
     "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="small random shifts, rotations and scaling of training images")
     train.add_argument("--target", default=None,
                        help="edges task: what it learns, human (annotations), canny or sobel (from the image)")
+    train.add_argument("--context", type=int, default=None, help="predict: frames read before forecasting (10)")
+    train.add_argument("--horizon", type=int, default=None, help="predict: frames forecast (10)")
     train.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",
                        help="a task option, e.g. --option scale=0.5 (repeatable; see the task's docs)")
     train.add_argument("--json", action="store_true", help="print one JSON result line last on stdout")
@@ -61,14 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--checkpoint", required=True)
     predict.add_argument("images", nargs="+", help="image files; for edges also videos (video:FILE, frames:DIR, "
                          "or a .mp4/.avi/... path), written as <stem>_edges.mp4 (input | edges)")
-    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs and edge videos")
+    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs and edge videos; "
+                         "segment checkpoints: folder for <stem>_mask.png and <stem>_overlay.png")
+    predict.add_argument("--frames", type=int, default=None,
+                         help="predict checkpoints: frames to generate after the seed frames (default: the horizon)")
     predict.add_argument("--device", default="auto")
     predict.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
     predict.add_argument("--json", action="store_true")
+    add_compare_parser(sub, _TRAIN_FLAGS)
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> RunConfig:
+def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunConfig:
+    """Settings from, lowest first: the task's defaults, `base` (e.g. a preset), --config, the flags."""
     values = RunConfig.load(args.config).to_dict() if args.config else {}
     for name in list(_TRAIN_FLAGS) + ["bidirectional", "augment"]:
         value = getattr(args, name)
@@ -82,11 +91,14 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         options[key.strip()] = _option_value(text.strip())
     if args.target is not None:
         options["target"] = args.target
+    for name in ("context", "horizon"):
+        if getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
     if options:
         values["options"] = options
     from engine.tasks import registry  # no torch: the task's starting values, under the file and the flags
 
-    return RunConfig.from_dict({**registry.defaults(values.get("task", RunConfig.task)), **values})
+    return RunConfig.from_dict({**registry.defaults(values.get("task", RunConfig.task)), **(base or {}), **values})
 
 
 def _option_value(text: str):
@@ -127,6 +139,14 @@ def cmd_evaluate(args) -> int:
             print(json.dumps({"task": "edges", "data": args.data, "metrics": named,
                               "checkpoint": str(args.checkpoint)}))
         return 0
+    if predictor.payload["task"] in ("predict", "video-classify", "segment"):
+        metrics, _ = predictor.evaluate(args.data)
+        named = {f"test_{k}": float(v) for k, v in metrics.items()}
+        print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
+        if args.json:
+            print(json.dumps({"task": predictor.payload["task"], "data": args.data, "metrics": named,
+                              "checkpoint": str(args.checkpoint)}))
+        return 0
     metrics, details = predictor.evaluate(args.data)
     named = {f"test_{k}": v for k, v in metrics.items()}
     per_class = {name: float(a) for name, a in zip(predictor.class_names, details["per_class_accuracy"])}
@@ -143,6 +163,10 @@ def cmd_predict(args) -> int:
     predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
     if isinstance(predictor, EdgePredictor):
         return _predict_edges(predictor, args)
+    if predictor.payload["task"] == "predict":
+        return _predict_frames(predictor, args)
+    if predictor.payload["task"] == "segment":
+        return _predict_masks(predictor, args)
     results = predictor.predict_files(args.images)
     for item in results:
         if "error" in item:
@@ -159,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict}[args.command](args)
+        return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
+                "compare": cmd_compare}[args.command](args)
     except UserError as error:
         print(f"error: {error.message}", file=sys.stderr)
         if error.hint:
@@ -197,4 +222,43 @@ def _predict_edges(predictor, args) -> int:
             print(f"{item['path']}\t{item['edges']}\t{item['thin']}")
     if args.json:
         print(json.dumps({"edges": results}))
+    return 1 if any("error" in item for item in results) else 0
+
+
+def _predict_frames(predictor, args) -> int:
+    """Roll out each video / npz: its first `context` frames seed, `--frames` more are generated."""
+    if not args.out:
+        raise ConfigError("A predict checkpoint writes a rollout video: give --out FILE.mp4 (or .gif).",
+                          "For example: predict --checkpoint runs/mm/model.ckpt clip.mp4 --frames 30 --out roll.mp4")
+    results = []
+    for i, spec in enumerate(args.images):
+        target = Path(args.out)
+        if len(args.images) > 1:
+            target = target.with_name(f"{target.stem}_{i}{target.suffix}")
+        try:
+            results.append(predictor.write_rollout(spec, target, args.frames))
+        except UserError as error:
+            results.append({"path": spec, "error": error.message})
+    for item in results:
+        if "error" in item:
+            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
+        else:
+            print(f"{item['path']}\t{item['video']}\t{item['seed_frames']} seed + {item['generated']} generated frames")
+    if args.json:
+        print(json.dumps({"rollouts": results}))
+    return 1 if any("error" in item for item in results) else 0
+
+
+def _predict_masks(predictor, args) -> int:
+    if not args.out:
+        raise ConfigError("A segment checkpoint writes mask images: give --out DIR.",
+                          "For example: predict --checkpoint runs/seg/model.ckpt horse.jpg --out masks/")
+    results = predictor.predict_files(args.images, args.out)
+    for item in results:
+        if "error" in item:
+            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
+        else:
+            print(f"{item['path']}\t{item['mask']}\t{item['overlay']}")
+    if args.json:
+        print(json.dumps({"masks": results}))
     return 1 if any("error" in item for item in results) else 0

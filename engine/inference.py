@@ -171,4 +171,12 @@ def load_predictor(path: str | Path, device: str = "auto", threads: int = 0):
     if threads > 0:
         torch.set_num_threads(threads)
     payload = checkpoint.load(path)
+    if payload["task"] in ("predict", "video-classify"):  # video: engine.frames_predictor
+        from engine.frames_predictor import ClipPredictor, FramesPredictor
+
+        return (FramesPredictor if payload["task"] == "predict" else ClipPredictor)(payload, device)
+    if payload["task"] == "segment":
+        from engine.segment_predictor import SegmentPredictor
+
+        return SegmentPredictor(payload, device)
     return EdgePredictor(payload, device) if payload["task"] == "edges" else Predictor(payload, device)

@@ -20,3 +20,20 @@ def classifier_parameters(image_shape, classes: int, cell: str, hidden: int, lay
     _, features = sequence_length(h, w, c, read)
     dirs = 2 if bidirectional else 1
     return recurrent_parameters(cell, features, hidden, layers, bidirectional) + (hidden * dirs + 1) * classes
+
+
+def edge_parameters(cell: str, hidden: int, layers: int, bidirectional: bool, width: int) -> int:
+    """engine.models.edge_net.EdgeReNet's trainable weights (convs without bias + batch-norm scale and shift)."""
+    w, dirs = width, 2 if bidirectional else 1
+
+    def conv(cin: int, cout: int) -> int:
+        return 9 * cin * cout + 2 * cout
+
+    stem = conv(3, w) + conv(w, w) + conv(w, 2 * w) + conv(2 * w, 2 * w) + conv(2 * w, 3 * w)
+    renet, channels = 0, 3 * w
+    for _ in range(layers):
+        renet += recurrent_parameters(cell, channels, hidden, 1, bidirectional)  # the row sweep
+        renet += recurrent_parameters(cell, hidden * dirs, hidden, 1, bidirectional)  # the column sweep
+        channels = hidden * dirs
+    heads = (2 * w * w + w) + (channels * w + w) + 3 * (w + 1) + (3 * w * w + w) + (w + 1)
+    return stem + renet + heads

@@ -19,6 +19,7 @@ class TaskEntry:
     module: str  # engine.tasks.<module> holding a class named TASK_CLASS
     data_kinds: tuple[str, ...]
     defaults: dict = field(default_factory=dict)  # RunConfig values this task starts from (flags override)
+    metric: str = "accuracy"  # the Task's selection_metric, readable without torch (the window plots it)
 
 
 TASKS = {
@@ -30,12 +31,36 @@ TASKS = {
                        "Canny and Sobel on the BSDS benchmark.",
                        "engine.tasks.edges", ("bsds", "pairs", "images"),
                        dict(hidden=32, layers=1, bidirectional=True, epochs=20, batch=4, lr=3e-3,
-                            schedule="cosine", clip=1.0, val_fraction=0.1, augment=True)),
+                            schedule="cosine", clip=1.0, val_fraction=0.1, augment=True), metric="f1"),
+    "segment": TaskEntry("segment", "Segmentation",
+                         "A class for every pixel: a ReSeg-style segmenter (convolutions, ReNet sweeps, "
+                         "upsampling); overlays of the worst test images first.",
+                         "engine.tasks.segment", ("weizmann", "pairs", "shapes"),
+                         dict(hidden=32, layers=2, bidirectional=True, epochs=40, batch=8, lr=3e-3,
+                              schedule="cosine", clip=1.0, val_fraction=0.1, augment=True), metric="miou"),
+    "predict": TaskEntry("predict", "Predict frames",
+                         "Read M frames of a video and generate the next K (ConvLSTM / ConvGRU encoder-forecaster); "
+                         "roll out animations of any length.",
+                         "engine.tasks.frames", ("mmnist", "moving", "video", "frames"),
+                         dict(cell="convlstm", hidden=64, layers=2, bidirectional=False, epochs=11, batch=8,
+                              lr=2e-3, schedule="cosine", clip=1.0, val_fraction=0.05, augment=True),
+                         metric="mse_per_frame"),  # lower is better
+    "video-classify": TaskEntry("video-classify", "Classify clips",
+                                "Name what a short clip shows: a convolutional encoder per frame, then an "
+                                "LSTM / GRU over time (moving digits: the digit or its direction; or videos:DIR).",
+                                "engine.tasks.video_classify", ("moving", "videos"),
+                                dict(cell="gru", hidden=64, layers=1, bidirectional=False, epochs=12, batch=32,
+                                     lr=5e-3, schedule="cosine", clip=1.0, val_fraction=0.1, augment=False)),
 }
 
 
 def entries() -> list[TaskEntry]:
     return list(TASKS.values())
+
+
+def metric(name: str) -> str:
+    entry = TASKS.get(name)
+    return entry.metric if entry else "accuracy"
 
 
 def defaults(name: str) -> dict:
@@ -53,8 +78,15 @@ def get(name: str):
 
 
 def parameter_count(config, image_shape: tuple[int, int, int], classes: int) -> int:
-    """Model size for a config and data shape (c, h, w), without importing torch (the window calls it often)."""
-    from engine.models.sizes import classifier_parameters
+    """Model size for a config and data shape (c, h, w), without importing torch (the window calls it often).
+    None for a task whose size has no formula here (the window shows a dash)."""
+    from engine.models.sizes import classifier_parameters, edge_parameters
+
+    if config.task == "edges":  # fully convolutional: no dependence on the image size
+        width = int((config.options or {}).get("width", 16))
+        return edge_parameters(config.cell, config.hidden, config.layers, config.bidirectional, width)
+    if config.task != "classify":
+        return None
 
     return classifier_parameters(image_shape, classes, config.cell, config.hidden, config.layers,
                                  config.bidirectional, config.read)

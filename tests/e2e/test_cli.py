@@ -105,7 +105,7 @@ def launched(tmp_path_factory, folder, spec):
     (idx / "t10k-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, 2) + bytes([1, 2]))
     from engine import checkpoint
 
-    other = checkpoint.save(bad / "other.ckpt", {}, {"task": "segment"}, {"task": "segment"}, {})
+    other = checkpoint.save(bad / "other.ckpt", {}, {"task": "no-such-task"}, {"task": "no-such-task"}, {})
     (bad / "config.json").write_text(json.dumps({"cell": "lstm", "hiddn": 16}))
     out = tmp_path_factory.mktemp("run") / "out"
     importtime = ("-X", "importtime")  # the same run also shows everything it imported
@@ -215,7 +215,7 @@ def test_idx_file_with_a_wrong_magic_number(launched):
 
 
 def test_checkpoint_of_another_task(launched):
-    assert_clear_failure(launched["other_task"].result(), "'segment'", "classify")
+    assert_clear_failure(launched["other_task"].result(), "'no-such-task'", "classify")
 
 
 def test_config_with_unknown_keys(launched):
