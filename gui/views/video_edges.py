@@ -1,0 +1,309 @@
+"""Live video edges: play a video file, a frame folder or a camera through the edges model, input | recurrent
+edges (| Canny) side by side, with play / pause, a frame slider, a processed-frames-per-second counter, and
+"Export edge video…" (an MP4 of input | edges) with progress and cancel. The work runs in gui/video_worker.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QThread, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
+                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+
+from gui.video_worker import EdgeVideoExport, VideoWorker
+from gui.worker import start_in_thread
+
+SIZES = {"320×240": (240, 320), "160×120": (120, 160), "640×480": (480, 640), "as recorded": None}
+VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.gif *.webm *.m4v *.mpg *.mpeg *.wmv *.ogv);;All files (*)"
+
+
+class VideoEdgesView(QWidget):
+    failed = Signal(str, str)  # message, hint: the window shows a dialog
+    exported = Signal(str)  # path of a written edge video
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.predictor = None
+        self.spec = ""
+        self.worker: VideoWorker | None = None
+        self.exporter: EdgeVideoExport | None = None
+        self._threads: dict[QThread, QObject] = {}  # kept until finished (a dropped running QThread aborts)
+        self.frames_shown = 0
+        self.last_fps = 0.0
+        self._fit_later = False
+
+        open_file = QPushButton("Open video…")
+        open_file.setToolTip("A video file (mp4, avi, mov, gif …); a folder of frames opens with Open folder")
+        open_file.clicked.connect(self.choose_file)
+        open_folder = QPushButton("Frame folder…")
+        open_folder.clicked.connect(self.choose_folder)
+        self.camera_index = QSpinBox()
+        self.camera_index.setRange(0, 9)
+        self.camera_index.setToolTip("Camera number (0 is the first camera)")
+        camera = QPushButton("Camera")
+        camera.clicked.connect(lambda: self.play(f"camera:{self.camera_index.value()}"))
+        self.size = QComboBox()
+        self.size.addItems(list(SIZES))
+        self.size.setToolTip("Frames are resized to this before the model sees them (smaller is faster)")
+        self.size.currentIndexChanged.connect(lambda: self.spec and self.play(self.spec))
+        self.show_canny = QCheckBox("Canny")
+        self.show_canny.setToolTip("Also show OpenCV's Canny on each frame")
+        self.show_canny.toggled.connect(self._canny_toggled)
+        self.loop = QCheckBox("loop")
+        self.loop.setToolTip("Start again at the end of the video")
+        self.loop.toggled.connect(lambda on: self.worker and self.worker.set_loop(on))
+        self.play_button = QPushButton("Pause")
+        self.play_button.setEnabled(False)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setEnabled(False)
+        self.slider.sliderReleased.connect(lambda: self.worker and self.worker.seek(self.slider.value()))
+        self.fps_label = QLabel("— fps")
+        self.fps_label.setMinimumWidth(90)
+        self.fps_label.setToolTip("Frames the model processed in the last second")
+        self.export_button = QPushButton("Export edge video…")
+        self.export_button.setToolTip("Write an MP4 of input | edges for the whole video")
+        self.export_button.clicked.connect(self.choose_export)
+        self.export_progress = QProgressBar()
+        self.export_progress.setFormat("exporting %v / %m")
+        self.export_cancel = QPushButton("Cancel")
+        self.export_cancel.clicked.connect(self.cancel_export)
+
+        row1 = QHBoxLayout()
+        for widget in (open_file, open_folder, QLabel("camera"), self.camera_index, camera, QLabel("size"), self.size,
+                       self.show_canny):
+            row1.addWidget(widget)
+        row1.addStretch(1)
+        row1.addWidget(self.export_button)
+        row1.addWidget(self.export_progress)
+        row1.addWidget(self.export_cancel)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.play_button)
+        row2.addWidget(self.slider, 1)
+        row2.addWidget(self.loop)
+        row2.addWidget(self.fps_label)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.views, self.images, self.titles = {}, {}, {}
+        for column, (key, title) in enumerate((("frame", "input"), ("edges", "recurrent edges"), ("canny", "Canny"))):
+            self.titles[key] = self.graphics.addLabel(title, row=0, col=column)
+            view = self.graphics.addViewBox(row=1, col=column, lockAspect=True, invertY=True, enableMenu=False)
+            item = pg.ImageItem(axisOrder="row-major")
+            view.addItem(item)
+            if column:
+                view.setXLink(self.views["frame"])
+                view.setYLink(self.views["frame"])
+            self.views[key], self.images[key] = view, item
+        self.status = QLabel()
+        self.status.setStyleSheet("color: gray;")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addWidget(self.graphics, 1)
+        layout.addLayout(row2)
+        layout.addWidget(self.status)
+        self._set_canny_visible(False)
+        self._set_exporting(False)
+        self.set_predictor(None)
+
+    # ---- model ----
+    def set_predictor(self, predictor) -> None:
+        """An EdgePredictor (anything with live_map), or None / another task's model: then explain."""
+        self.predictor = predictor if hasattr(predictor, "live_map") else None
+        if self.predictor is None:
+            self.status.setText("Train an edges model (or load one with File ▸ Load model) to see its edges on "
+                                "video; then open a video, a frame folder or a camera.")
+            self.stop()
+        else:
+            self.status.setText("Open a video, a frame folder or a camera to see the model's edges per frame.")
+            if self.spec:
+                self.play(self.spec)
+        self.export_button.setEnabled(self.predictor is not None and bool(self.spec) and
+                                      not self.spec.startswith("camera:"))
+
+    # ---- playing ----
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a video", "", VIDEO_FILTER)
+        if path:
+            self.play(f"video:{path}")
+
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of frames")
+        if path:
+            self.play(f"frames:{path}")
+
+    def frame_size(self) -> tuple[int, int] | None:
+        return SIZES[self.size.currentText()]
+
+    def play(self, spec: str, realtime: bool = True) -> None:
+        """Start playing `spec` (video:FILE, frames:DIR, camera:N) from its first frame."""
+        self.stop()
+        self.spec = spec
+        self.export_button.setEnabled(self.predictor is not None and not spec.startswith("camera:"))
+        if self.predictor is None:
+            self.status.setText(f"{spec}: train or load an edges model to play it through.")
+            return
+        self.frames_shown, self.last_fps = 0, 0.0
+        self.worker = VideoWorker(spec, self.predictor, self.frame_size(), self.show_canny.isChecked(), realtime)
+        self.worker.set_loop(self.loop.isChecked())
+        self.worker.opened.connect(self._on_opened)
+        self.worker.frameReady.connect(self._on_frame)
+        self.worker.ended.connect(self._on_ended)
+        self.worker.failed.connect(self._on_failed)
+        self._keep(start_in_thread(self.worker, "video edges"), self.worker)
+        self.status.setText(f"Opening {spec} …")
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+        self.play_button.setEnabled(False)
+
+    def toggle_play(self) -> None:
+        if self.worker is None:
+            return
+        playing = self.play_button.text() == "Pause"
+        if not playing and self.slider.isEnabled() and self.slider.value() >= self.slider.maximum():
+            self.worker.seek(0)  # at the end: play again from the start
+        self.worker.set_paused(playing)
+        self.play_button.setText("Play" if playing else "Pause")
+
+    def _canny_toggled(self, on: bool) -> None:
+        self._set_canny_visible(on)
+        if self.worker is not None:
+            self.worker.set_canny(on)
+
+    def _set_canny_visible(self, on: bool) -> None:
+        self.views["canny"].setVisible(on)
+        self.titles["canny"].setVisible(on)
+        self.graphics.ci.layout.setColumnMaximumWidth(2, 1e6 if on else 0)
+        if not on:
+            self.images["canny"].clear()
+
+    @Slot(int, float, str)
+    def _on_opened(self, count: int, fps: float, name: str) -> None:
+        if self.sender() is not self.worker:
+            return
+        self.slider.setEnabled(count > 1)
+        self.slider.setRange(0, max(count - 1, 0))
+        self.play_button.setEnabled(True)
+        self.play_button.setText("Pause")
+        size = self.frame_size()
+        self.status.setText(f"{name}: {count or 'live'} frames · {fps:.0f} fps recorded · frames "
+                            f"{f'{size[1]}×{size[0]}' if size else 'as recorded'}")
+
+    @Slot()
+    def _on_frame(self) -> None:
+        worker = self.worker
+        if worker is None or self.sender() is not worker:
+            return
+        latest = worker.take()
+        if latest is None:
+            return
+        frame, edges, canny, index, fps = latest
+        for key, values, levels in (("frame", frame, (0, 255)), ("edges", edges, (0, 1)), ("canny", canny, (0, 1))):
+            if values is None:
+                continue
+            item = self.images[key]
+            reset = item.image is None or item.image.shape[:2] != values.shape[:2]
+            item.setImage(values, levels=levels, autoLevels=False)
+            self._fit_later = self._fit_later or reset
+        if self._fit_later and self.isVisible():
+            self._fit()
+        self.frames_shown += 1
+        self.last_fps = fps
+        self.fps_label.setText(f"{fps:.1f} fps")
+        if not self.slider.isSliderDown():
+            self.slider.blockSignals(True)
+            self.slider.setValue(index)
+            self.slider.blockSignals(False)
+
+    def _fit(self) -> None:
+        """Whole frames in view; a hidden view (another tab shown) has no size to fit to: wait for show."""
+        self._fit_later = False
+        for view in self.views.values():
+            view.autoRange(padding=0)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_later:
+            QTimer.singleShot(0, self._fit)
+
+    @Slot()
+    def _on_ended(self) -> None:
+        if self.sender() is self.worker:
+            self.play_button.setText("Play")
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, hint: str) -> None:
+        if self.sender() is self.worker:
+            self.stop()
+            self.status.setText(message)
+            self.failed.emit(message, hint)
+
+    # ---- export ----
+    def choose_export(self) -> None:
+        stem = Path(self.spec.partition(":")[2]).stem or "video"
+        path, _ = QFileDialog.getSaveFileName(self, "Export edge video", f"{stem}_edges.mp4", "MP4 video (*.mp4)")
+        if path:
+            self.export(path)
+
+    def export(self, out: str) -> None:
+        if self.predictor is None or not self.spec or self.exporter is not None:
+            return
+        self.exporter = EdgeVideoExport(self.predictor, self.spec, out, self.frame_size())
+        self.exporter.progress.connect(self._on_export_progress)
+        self.exporter.finished.connect(self._on_exported)
+        self.exporter.failed.connect(self._on_export_failed)
+        self.exporter.done.connect(self._on_export_done)
+        self._set_exporting(True)
+        self._keep(start_in_thread(self.exporter, "edge video export"), self.exporter)
+
+    def cancel_export(self) -> None:
+        if self.exporter is not None:
+            self.exporter.cancel()
+
+    @Slot(int, int)
+    def _on_export_progress(self, done: int, total: int) -> None:
+        self.export_progress.setRange(0, max(total, 1))
+        self.export_progress.setValue(done)
+
+    @Slot(object)
+    def _on_exported(self, result: dict) -> None:
+        self.status.setText(f"Wrote {result['video']} ({result['frames']} frames).")
+        self.exported.emit(result["video"])
+
+    @Slot(str, str)
+    def _on_export_failed(self, message: str, hint: str) -> None:
+        if "cancelled" in message.lower():
+            self.status.setText("Export cancelled; no file was written.")
+        else:
+            self.failed.emit(message, hint)
+
+    @Slot()
+    def _on_export_done(self) -> None:
+        self.exporter = None
+        self._set_exporting(False)
+
+    def _set_exporting(self, on: bool) -> None:
+        self.export_progress.setVisible(on)
+        self.export_cancel.setVisible(on)
+        self.export_progress.setRange(0, 0)
+
+    # ---- threads ----
+    def _keep(self, thread: QThread, worker: QObject) -> None:
+        self._threads[thread] = worker
+        thread.finished.connect(self._forget_finished)
+
+    @Slot()
+    def _forget_finished(self) -> None:
+        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
+
+    def shutdown(self, timeout_ms: int = 2000) -> None:
+        """Stop playing and exporting and join the threads (the window is closing)."""
+        self.stop()
+        self.cancel_export()
+        for thread in list(self._threads):
+            thread.quit()
+            thread.wait(timeout_ms)
+
