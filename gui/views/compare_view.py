@@ -325,7 +325,8 @@ class CompareView(QtWidgets.QWidget):
         for row, run in enumerate(runs):
             ratio = run_grad_ratio(run)
             seconds = run.get("seconds")
-            values = (run_name(run) + (" (training…)" if run.get("running") else ""),
+            ended = {"stopped": " (stopped early)", "failed": " (failed)"}.get(run.get("reason", ""), "")
+            values = (run_name(run) + (" (training…)" if run.get("running") else ended),
                       f"{int(run['params']):,}" if run.get("params") is not None else "–",
                       f"{seconds:.1f} s" if seconds is not None else "–",
                       percent(scores[row]),

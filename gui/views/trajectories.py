@@ -79,6 +79,8 @@ class TrajectoryView(QtWidgets.QWidget):
         self._item = self._plot.getPlotItem()
         self._item.showGrid(x=True, y=True, alpha=0.2)
         self._item.setMenuEnabled(False)
+        for side in ("left", "bottom"):  # no "(x0.001)" after "PC1 (59 % of variance)"; off before any range
+            self._item.getAxis(side).enableAutoSIPrefix(False)  # is set (pyqtgraph 0.14 freezes the scale)
         self._legend = self._item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200),
                                             pen=pg.mkPen(200, 200, 200))  # dots may pass under it
         self._probe_line = pg.PlotDataItem([], [], pen=pg.mkPen("#222222", width=3), symbol=None)
@@ -223,6 +225,10 @@ class TrajectoryView(QtWidgets.QWidget):
             text += f" · classes {sep:.1f}× as far apart as they are wide"
         self.step_label.setText(text)
         self.timeChanged.emit(t)
+
+    def set_forget(self, forget: np.ndarray | None) -> None:
+        """Replace the forget-gate values (M,) in [0, 1], e.g. with those of the step now shown."""
+        self._set_forget(forget)
 
     def time(self) -> int:
         return self._t
