@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
 
 from engine.data.guess import IMAGE_SUFFIXES
+from engine.data.video import VIDEO_SUFFIXES
 from engine.errors import UserError
 
 MAX_RECENT = 8
@@ -25,7 +26,7 @@ class Controller(QObject):
         s, a = window.session, window.actions_by_name
         a["open"].triggered.connect(self.open_file)
         a["open_folder"].triggered.connect(self.open_folder)
-        a["demo"].triggered.connect(lambda: s.load("demo"))
+        a["demo"].triggered.connect(self.load_demo)
         a["train"].triggered.connect(self.train)
         a["pause"].triggered.connect(self.toggle_pause)
         a["stop"].triggered.connect(s.stop)
@@ -38,17 +39,21 @@ class Controller(QObject):
         a["export_gallery"].triggered.connect(lambda: self.export("gallery", window.gallery.export_png, "PNG (*.png)"))
         a["export_confusion"].triggered.connect(
             lambda: self.export("confusion", window.confusion.export_png, "PNG (*.png)"))
+        a["export_edges"].triggered.connect(self.export_edges)
+        window.edge_compare.exportRequested.connect(self.export_edges)
+        a["export_edge_video"].triggered.connect(self.export_edge_video)
+        window.video.failed.connect(lambda message, hint: self.error("Video edges", message, hint))
         a["skipped"].triggered.connect(self.show_skipped)
         a["bigger"].triggered.connect(lambda: self.font_step(2))
         a["smaller"].triggered.connect(lambda: self.font_step(-2))
         a["about"].triggered.connect(self.about)
         p = window.data_panel
-        p.demoRequested.connect(lambda: s.load("demo"))
+        p.demoRequested.connect(self.load_demo)
         p.openFileRequested.connect(self.open_file)
         p.openFolderRequested.connect(self.open_folder)
         p.cancelRequested.connect(s.cancel_load)
         m = window.model_panel
-        m.configChanged.connect(self.update_parameter_count)
+        m.configChanged.connect(self.on_config_changed)
         m.saveConfigRequested.connect(self.save_config)
         m.loadConfigRequested.connect(self.load_config)
         s.dataLoading.connect(p.start_loading)
@@ -105,8 +110,10 @@ class Controller(QObject):
 
     # ---- data ----
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.w, "Open a data file", self._last_dir(),
-                                              "Data (*idx*-ubyte* *.gz zip.train* zip.test* *.h5);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.w, "Open a data file or a video", self._last_dir(),
+                                              "Data (*idx*-ubyte* *.gz zip.train* zip.test* *.h5 *.npz);;"
+                                              f"Videos ({' '.join('*' + x for x in sorted(VIDEO_SUFFIXES))});;"
+                                              "All files (*)")
         if path:
             self.open_path(path)
 
@@ -124,11 +131,27 @@ class Controller(QObject):
             self.error("Cannot open this", error.message, error.hint)
             return
         self.remember(path)
-        self.w.session.load(spec)
+        from engine.data.window_data import VIDEO_KINDS, loads
+
+        task = self.w.model_panel.current_task()
+        if not loads(spec) and spec.partition(":")[0] in VIDEO_KINDS and task != "predict":  # plays in Live
+            self.w.tabs.setCurrentWidget(self.w.live_tab)
+            self.w.live_tab.show_mode("video")
+            self.w.video.play(spec)
+            return
+        self.w.session.load(spec, self.w.model_panel.current_task())
+
+    def load_demo(self) -> None:
+        """The chosen task's built-in data (digits, shapes, moving digits)."""
+        from engine.data.window_data import demo_for
+
+        task = self.w.model_panel.current_task()
+        self.w.session.load(demo_for(task), task)
 
     def open_dropped(self, path: str) -> None:
         if Path(path).suffix.lower() in IMAGE_SUFFIXES and Path(path).is_file():
-            self.w.tabs.setCurrentWidget(self.w.live)
+            self.w.tabs.setCurrentWidget(self.w.live_tab)
+            self.w.live_tab.show_mode("draw")
             from engine.data import read_image
 
             try:
@@ -139,44 +162,79 @@ class Controller(QObject):
         self.open_path(path)
 
     @Slot(str, object)
-    def on_data_loaded(self, spec: str, splits) -> None:
-        self.w.data_panel.show_splits(spec, splits)
-        self.w.hidden_view.set_probe_count(len(splits.test if splits.test is not None else splits.train))
-        self.w.confusion.reserve(len(splits.train.class_names))
-        self.update_parameter_count()
-        if splits.skipped:
-            self.w.statusBar().showMessage(f"{len(splits.skipped)} file(s) could not be read and were skipped "
+    def on_data_loaded(self, spec: str, data) -> None:
+        """data: engine.data.window_data.WindowData. Data for another task switches the task to it."""
+        self.w.data_panel.show_data(spec, data)
+        splits = data.data
+        if data.task == "classify":
+            self.w.hidden_view.set_probe_count(len(splits.test if splits.test is not None else splits.train))
+            self.w.confusion.reserve(len(splits.train.class_names))
+        panel = self.w.model_panel
+        if not data.fits(panel.current_task()):
+            panel.set_task(data.task)  # applies the task's defaults, emits configChanged
+            title = panel.task.currentText()
+            self.w.statusBar().showMessage(f"This is data for '{title}': the task switched to it.", 10000)
+        elif data.skipped:
+            self.w.statusBar().showMessage(f"{len(data.skipped)} file(s) could not be read and were skipped "
                                            "(File ▸ Skipped files).", 10000)
+        self.on_config_changed()
 
     @Slot(str, str)
     def on_data_failed(self, message: str, hint: str) -> None:
-        if self.w.session.splits is not None:
-            self.w.data_panel.show_splits(self.w.session.spec, self.w.session.splits)
+        if self.w.session.data is not None:
+            self.w.data_panel.show_data(self.w.session.spec, self.w.session.data)
         else:
             self.w.data_panel.show_error(message)
         self.error("Cannot load the data", message, hint)
 
     def show_skipped(self) -> None:
-        splits = self.w.session.splits
-        items = splits.skipped if splits is not None else []
+        data = self.w.session.data
+        items = data.skipped if data is not None else []
         text = "\n".join(f"{path}: {reason}" for path, reason in items[:200]) or "No files were skipped."
         QMessageBox.information(self.w, "Skipped files", text)
 
+    def on_config_changed(self) -> None:
+        """The task decides the views; the data panel says when the loaded data does not fit it."""
+        from engine.data.window_data import what_fits
+
+        task = self.w.model_panel.current_task()
+        self.w.show_task(task)
+        data = self.w.session.data
+        self.w.data_panel.show_fit("" if data is None or data.fits(task) else
+                                   f"This data is not for this task. {what_fits(task)}")
+        self.update_parameter_count()
+
     def update_parameter_count(self) -> None:
-        splits = self.w.session.splits
-        if splits is None:
-            self.w.model_panel.show_parameter_count(None, 0)
-            return
-        h, w, c = splits.train.image_shape
+        from engine.config import RunConfig
+        from engine.tasks import registry
+
+        panel, data = self.w.model_panel, self.w.session.data
         try:
-            self.w.model_panel.show_parameter_count((c, h, w), len(splits.train.class_names))
+            config = RunConfig.from_dict(panel.config())
+            if config.task == "classify":
+                if data is None or not data.fits("classify"):
+                    panel.show_count(None, "(load data to see)")
+                    return
+                h, w, c = data.data.train.image_shape
+                panel.show_count(registry.parameter_count(config, (c, h, w), len(data.data.train.class_names)))
+            else:
+                count = registry.parameter_count(config, (3, 0, 0), 0)
+                panel.show_count(count, "" if count is not None else "(counted when training starts)")
         except UserError:
-            pass
+            panel.show_count(None)
 
     # ---- training ----
     def train(self) -> None:
-        if self.w.session.splits is None:
-            self.error("No data", "Load data before training.", "Press Demo for the built-in digits, or open a data set.")
+        from engine.data.window_data import what_fits
+
+        data, task = self.w.session.data, self.w.model_panel.current_task()
+        if data is None:
+            self.error("No data", "Load data before training.", what_fits(task))
+            return
+        if not data.fits(task):
+            self.error("This data is not for this task",
+                       f"{self.w.session.spec} is data for {', '.join(data.tasks)}, not for {task}.",
+                       what_fits(task))
             return
         self.w.session.start(self.w.model_panel.config())
         self.w.tabs.setCurrentWidget(self.w.curves)
@@ -200,6 +258,9 @@ class Controller(QObject):
 
     @Slot(object)
     def on_model(self, predictor) -> None:
+        self.w.video.set_predictor(predictor)
+        if "image_shape" not in predictor.info:  # not a classifier: nothing to draw for
+            return
         c, h, w = predictor.info["image_shape"]
         dark = predictor.info.get("dark_background", True)
         self.w.live.set_target((h, w), c, invert=not dark, box_fraction=20 / 28 if h >= 28 else 0.95)
@@ -207,8 +268,10 @@ class Controller(QObject):
     @Slot(np.ndarray)
     def classify(self, image: np.ndarray) -> None:
         predictor = self.w.session.predictor
-        if predictor is None:
-            self.w.live.headline.setText("Train a model (or load one) to classify drawings.")
+        if predictor is None or not hasattr(predictor, "predict"):
+            self.w.live.headline.setText("Train a model (or load one) to classify drawings." if predictor is None
+                                         else "The current model does not classify images: train a classifier "
+                                              "to classify drawings.")
             return
         image = image if image.ndim == 3 else image[:, :, None]
         probs = predictor.predict(image[None])[0]
@@ -237,7 +300,8 @@ class Controller(QObject):
             self.error("Cannot load this model", error.message, error.hint)
             return
         self.w.model_panel.set_config(self.w.session.predictor.payload["config"])
-        self.w.statusBar().showMessage(f"Loaded {path}: draw in the Live tab to try it.", 8000)
+        live = "open a video" if hasattr(self.w.session.predictor, "live_map") else "draw"
+        self.w.statusBar().showMessage(f"Loaded {path}: {live} in the Live tab to try it.", 8000)
 
     def save_config(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Save config", str(Path(self._last_dir()) / "config.json"),
@@ -275,6 +339,20 @@ class Controller(QObject):
             ok, path = False, f"{path} ({error})"
         if not ok:
             self.error("Export failed", f"Could not write {path}.", "Check the folder exists and is writable.")
+
+    def export_edges(self) -> None:
+        if self.w.edge_compare.current() is None:
+            self.error("No edge maps yet", "There are no edge maps to export.", "Train an edges model first.")
+            return
+        self.export("edge maps", self.w.edge_compare.export_png, "PNG (*.png)")
+
+    def export_edge_video(self) -> None:
+        video = self.w.video
+        if video.predictor is None or not video.spec or video.spec.startswith("camera:"):
+            self.error("No edge video to export", "Export needs an edges model and a video file or frame folder.",
+                       "Train or load an edges model, then open a video in the Live tab (Video edges).")
+            return
+        video.choose_export()
 
     # ---- small things ----
     def font_step(self, delta: int) -> None:

@@ -4,18 +4,23 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSplitter,
-                               QStyle, QTabWidget, QToolBar)
+                               QStackedWidget, QStyle, QTabWidget, QToolBar)
 
 from gui import file_actions
+from gui.gates import Gates
 from gui.panels.data_panel import DataPanel
 from gui.panels.model_panel import ModelPanel
 from gui.run_presenter import RunPresenter
 from gui.session import Session
+from gui.task_pages import TaskPages
 from gui.views.confusion import ConfusionMatrixView
+from gui.views.edge_compare import EdgeCompare
 from gui.views.gallery import Gallery
 from gui.views.hidden_state import HiddenStateView
 from gui.views.live_demo import LiveDemoPanel
+from gui.views.live_modes import LiveTab
 from gui.views.training_curves import TrainingCurves
+from gui.views.video_edges import VideoEdgesView
 
 
 class MainWindow(QMainWindow):
@@ -33,15 +38,24 @@ class MainWindow(QMainWindow):
         self.gallery = Gallery()
         self.confusion = ConfusionMatrixView()
         self.live = LiveDemoPanel()
-        results = QSplitter(Qt.Orientation.Horizontal)
-        results.addWidget(self.gallery)
-        results.addWidget(self.confusion)
-        results.setSizes([600, 500])
+        self.video = VideoEdgesView()
+        self.live_tab = LiveTab(self.live, self.video)
+        self.edge_compare = EdgeCompare()
+        classify_results = QSplitter(Qt.Orientation.Horizontal)
+        classify_results.addWidget(self.gallery)
+        classify_results.addWidget(self.confusion)
+        classify_results.setSizes([600, 500])
+        # the task decides the Results views (a task without its own page shows the classify one)
+        self.results_pages = {"classify": classify_results, "edges": self.edge_compare}
+        self.results = QStackedWidget()
+        for page in self.results_pages.values():
+            self.results.addWidget(page)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.curves, "Training")
-        self.tabs.addTab(self.hidden_view, "Inside")
-        self.tabs.addTab(results, "Results")
-        self.tabs.addTab(self.live, "Live")
+        self.gates = Gates(self)  # why gates matter: the Inside sub-tabs and Compare cells…
+        self.tabs.addTab(self.gates.inside, "Inside")
+        self.tabs.addTab(self.results, "Results")
+        self.tabs.addTab(self.live_tab, "Live")
         self.setCentralWidget(self.tabs)
         self._dock("Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         model_scroll = QScrollArea()
@@ -60,13 +74,22 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.device_label)
         self.presenter = RunPresenter(self.session, self.curves, self.hidden_view, self.gallery, self.confusion,
                                       self.progress_bar, self.progress_label, self)
+        self.presenter.attach_edges(self.edge_compare)
+        self.presenter.attach_gates(self.gates)
         self._build_actions()
         self.controller = file_actions.Controller(self)
+        self.task_pages = TaskPages(self)  # segment and predict Results pages, their exports and rollouts
+        self.gates.hook()
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1500, 900)
+
+    def show_task(self, task: str) -> None:
+        """Results and Live views for `task`."""
+        self.results.setCurrentWidget(self.results_pages.get(task, self.results_pages["classify"]))
+        self.live_tab.show_mode("video" if task == "edges" else "draw")
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -89,7 +112,7 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name = {
             "open": self._action("&Open…", QKeySequence.StandardKey.Open, "Open a data file (MNIST, USPS) or folder"),
             "open_folder": self._action("Open &folder…", "Ctrl+Shift+O", "Open a folder of class folders"),
-            "demo": self._action("&Demo data", None, "Load the built-in handwritten digits"),
+            "demo": self._action("&Demo data", None, "The chosen task's built-in data: digits, shapes, moving digits"),
             "save_model": self._action("&Save model…", QKeySequence.StandardKey.Save, "Save the trained model"),
             "load_model": self._action("&Load model…", "Ctrl+L", "Load a saved model (checkpoint)"),
             "save_config": self._action("Save &config…", None, "Save the settings as JSON (same as --config)"),
@@ -98,9 +121,17 @@ class MainWindow(QMainWindow):
             "export_metrics": self._action("Export metrics as CSV…"),
             "export_gallery": self._action("Export gallery as PNG…"),
             "export_confusion": self._action("Export confusion matrix as PNG…"),
+            "export_edges": self._action("Export edge maps as PNG…", None,
+                                         "The four edge panels as shown (Results tab, edges task)"),
+            "export_edge_video": self._action("Export edge video…", None,
+                                              "An MP4 of input | edges for the video in the Live tab"),
             "skipped": self._action("Skipped files…", None, "Files left out when loading the data"),
             "quit": self._action("&Quit", QKeySequence.StandardKey.Quit),
             "train": self._action("Train", "F5", "Train the model on the loaded data (F5)"),
+            "compare": self._action("Compare cells…", "Ctrl+K", "Train RNN, LSTM and GRU one after another on "
+                                    "the same data and compare loss, accuracy and gradients (Ctrl+K)"),
+            "export_gradients": self._action("Export gradient curves as PNG…", None,
+                                             "The Inside ▸ Gradients plot with its caption"),
             "pause": self._action("Pause", "Space", "Pause or resume training (Space)"),
             "stop": self._action("Stop", "Esc", "Stop training and keep the best model so far (Esc)"),
             "bigger": self._action("Bigger plot fonts", "Ctrl++", "For projectors"),
@@ -109,9 +140,10 @@ class MainWindow(QMainWindow):
         }
         menus = {
             "&File": ["open", "open_folder", "demo", None, "save_model", "load_model", "save_config", "load_config",
-                      None, "export_curves", "export_metrics", "export_gallery", "export_confusion", None,
+                      None, "export_curves", "export_metrics", "export_gallery", "export_confusion",
+                      "export_edges", "export_edge_video", "export_gradients", None,
                       "skipped", None, "quit"],
-            "&Train": ["train", "pause", "stop"],
+            "&Train": ["train", "pause", "stop", None, "compare"],
             "&View": ["bigger", "smaller"],
             "&Help": ["about"],
         }
@@ -129,7 +161,7 @@ class MainWindow(QMainWindow):
                  "save_model": QStyle.StandardPixmap.SP_DialogSaveButton}
         for name, icon in icons.items():
             a[name].setIcon(self.style().standardIcon(icon))
-        for name in ("open", "demo", None, "train", "pause", "stop", None, "save_model"):
+        for name in ("open", "demo", None, "train", "pause", "stop", "compare", None, "save_model"):
             toolbar.addSeparator() if name is None else toolbar.addAction(a[name])
         self.addToolBar(toolbar)
         a["quit"].triggered.connect(self.close)
@@ -147,5 +179,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.video.shutdown(5000)
+        self.task_pages.shutdown(5000)
+        self.gates.shutdown(5000)
         self.session.shutdown(2000)
         super().closeEvent(event)

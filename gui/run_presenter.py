@@ -5,6 +5,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from gui import metric_names
+
 # A curve plot costs ~4-7 ms of GUI thread to repaint (new points rescale its axes), holding the GIL the
 # training thread needs at every step. The two plots take turns, one every other 10 Hz tick (~2.5 Hz each),
 # so no tick is kept busy long (event-loop lateness p99 30 -> 12 ms while training).
@@ -26,6 +28,10 @@ class RunPresenter(QObject):
         self.progress_bar, self.progress_label = progress_bar, progress_label
         self._latest_progress = None
         self._latest_hidden = None
+        self._latest_edges = None
+        self.edges = None  # gui.views.edge_compare.EdgeCompare, when the window has one
+        self.gates = None  # gui.gates.Gates: gradient and trajectory views, when the window has them
+        self.metric = "accuracy"  # the run's selection metric, plotted under the loss
         self._curves_at = 0.0
         self.last_started = None
         self.last_finished = None
@@ -42,16 +48,34 @@ class RunPresenter(QObject):
         self.timer.timeout.connect(self.repaint)
         self.timer.start()
 
+    def attach_edges(self, view) -> None:
+        self.edges = view
+
+    def attach_gates(self, gates) -> None:
+        self.gates = gates
+
     @Slot(object)
     def on_started(self, event) -> None:
-        self.last_started = event
+        from engine.tasks import registry  # torch-free
+
         cfg = event.config
+        if self.last_started is not None and self.last_started.config.get("task") != cfg.get("task"):
+            self.curves.clear_all()  # another task's curves (another metric, another loss) do not compare
+        self.last_started = event
+        self.metric = registry.metric(cfg.get("task", "classify"))
+        self.curves.set_metric_name(self.metric)
+        self.curves.metric_plot.set_title(metric_names.title(self.metric))
+        if self.edges is not None and cfg.get("task") == "edges":
+            self.edges.clear()
         label = f"{cfg['cell'].upper()} h{cfg['hidden']}" + (f"×{cfg['layers']}" if cfg["layers"] > 1 else "") + \
             (" bi" if cfg["bidirectional"] else "")
         self.curves.new_run(label)
+        if self.gates is not None:
+            self.gates.on_started(event)
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
-        self.progress_label.setText(f"starting · {event.parameters:,} parameters · {event.train_size:,} training images")
+        self.progress_label.setText(f"starting · {event.parameters:,} parameters · {event.train_size:,} "
+                                    f"{metric_names.sample_units(cfg.get('task', 'classify'))}")
 
     @Slot(object)
     def on_progress(self, event) -> None:
@@ -63,7 +87,7 @@ class RunPresenter(QObject):
         for name, value in event.values.items():
             if name == "loss":
                 self.curves.add_point("loss", event.split, event.global_step, epoch, value)
-            elif name == "accuracy":
+            elif name == self.metric:
                 self.curves.add_point("metric", event.split, event.global_step, epoch, value)
 
     def _steps_per_epoch(self) -> int:
@@ -72,10 +96,19 @@ class RunPresenter(QObject):
 
     @Slot(object)
     def on_snapshot(self, event) -> None:
+        if self.gates is not None and self.gates.on_snapshot(event):
+            return
         if event.kind == "hidden":
             self._latest_hidden = event
         elif event.kind == "prediction":
             self.show_prediction(event)
+        elif event.kind == "edges" and self.edges is not None:
+            if event.meta.get("split") == "test":  # the few result images, once at the end
+                self.edges.add_result(event.arrays, event.meta)
+            else:  # the live probe: shown at the next tick, the newest only
+                self._latest_edges = event
+        elif event.kind == "pr_curve" and self.edges is not None:
+            self.edges.set_pr(event.arrays)
 
     def show_prediction(self, event) -> None:
         self.last_prediction = event
@@ -87,10 +120,12 @@ class RunPresenter(QObject):
     def on_finished(self, event) -> None:
         self.last_finished = event
         self.repaint(final=True)
-        acc = event.metrics.get("test_accuracy", event.metrics.get("val_accuracy"))
         text = {"done": "finished", "stopped": "stopped", "early_stop": "stopped early", "failed": "failed"}[event.reason]
-        if acc is not None:
-            text += f" · {'test' if 'test_accuracy' in event.metrics else 'validation'} accuracy {acc:.2%}"
+        text += metric_names.finish_text(self.metric, event.metrics)
+        if "test_ods" in event.metrics:
+            text += f" · ODS {event.metrics['test_ods']:.3f}"
+            if "test_canny_ods" in event.metrics:
+                text += f" (Canny {event.metrics['test_canny_ods']:.3f})"
         self.progress_label.setText(f"{text} · {clock(event.seconds)} · {event.samples_per_s:,.0f} samples/s")
         if event.reason == "done":
             self.progress_bar.setValue(self.progress_bar.maximum())
@@ -99,7 +134,8 @@ class RunPresenter(QObject):
     def on_probe_changed(self, index: int) -> None:
         if self.session.running:
             self.session.set_probe(index)
-        elif self.session.predictor is not None and self.session.splits is not None:
+        elif hasattr(self.session.predictor, "inspect") and hasattr(self.session.splits, "train") and \
+                hasattr(self.session.splits.train, "class_names"):  # classify models and data only
             data = self.session.splits.test or self.session.splits.train
             index %= len(data)
             label = data.class_names[int(data.labels[index])]
@@ -115,6 +151,8 @@ class RunPresenter(QObject):
         if final or now - self._curves_at >= CURVES_EVERY_S:
             self._curves_at = now
             self.curves.refresh(one=not final)
+        if self.gates is not None:
+            self.gates.repaint(final)
         p = self._latest_progress
         if p is not None:
             self._latest_progress = None
@@ -124,6 +162,9 @@ class RunPresenter(QObject):
             self.progress_label.setText(
                 f"epoch {p.epoch}/{p.epochs} · step {p.step}/{p.steps_per_epoch} · loss {p.loss:.4f} · "
                 f"{p.samples_per_s:,.0f} samples/s · ETA {clock(p.eta_s)}{paused}")
+        if self._latest_edges is not None:
+            e, self._latest_edges = self._latest_edges, None
+            self.edges.set_probe(e.arrays, e.meta)
         h = self._latest_hidden
         # a first snapshot's panels are built one a tick (prepare), not all at once in one long stall
         if h is not None and (final or self.hidden.prepare(h.meta["states"])):

@@ -19,7 +19,7 @@ from gui.worker import TrainingWorker, start_in_thread
 class Session(QObject):
     dataLoading = Signal(str)
     dataProgress = Signal(int, int)
-    dataLoaded = Signal(str, object)  # spec, Splits
+    dataLoaded = Signal(str, object)  # spec, engine.data.window_data.WindowData
     dataFailed = Signal(str, str)  # message, hint
     runStarted = Signal(object)  # engine.events.Started
     progress = Signal(object)
@@ -33,7 +33,8 @@ class Session(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.spec = ""
-        self.splits = None
+        self.data = None  # WindowData: what was loaded, its summary, the tasks it fits
+        self.splits = None  # data.data: what the task's prepare() takes (Splits, EdgeData ...)
         self.state = "idle"
         self.predictor = None
         self.checkpoint = ""
@@ -50,10 +51,10 @@ class Session(QObject):
         self._closed = False
 
     # ---- data ----
-    def load(self, spec: str) -> None:
+    def load(self, spec: str, task: str = "") -> None:
         if self._loader is not None:
             self._loader.cancel()
-        self._loader = LoadWorker(spec)
+        self._loader = LoadWorker(spec, task)
         self._loader.progress.connect(self.dataProgress)
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_load_failed)
@@ -65,11 +66,11 @@ class Session(QObject):
             self._loader.cancel()
 
     @Slot(str, object)
-    def _on_loaded(self, spec: str, splits) -> None:
+    def _on_loaded(self, spec: str, data) -> None:
         if self.sender() is not self._loader:
             return  # a load that was replaced by a newer one
-        self.spec, self.splits = spec, splits
-        self.dataLoaded.emit(spec, splits)
+        self.spec, self.data, self.splits = spec, data, data.data
+        self.dataLoaded.emit(spec, data)
 
     @Slot(str, str, str)
     def _on_load_failed(self, spec: str, message: str, hint: str) -> None:
@@ -86,7 +87,10 @@ class Session(QObject):
             return
         run_dir = self.runs_dir / time.strftime("run-%H%M%S")
         config = {**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)}
-        self._worker = TrainingWorker(config, self.splits if self.spec == config["data"] else None)
+        from engine.data.window_data import splits_for_run  # None: the engine reads the spec itself
+
+        splits = splits_for_run(self.data, config) if self.spec == config["data"] else None
+        self._worker = TrainingWorker(config, splits)
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")
@@ -181,10 +185,13 @@ class Session(QObject):
 
     # ---- models ----
     def set_model_from(self, path: str) -> None:
-        """Load a checkpoint for the Live tab and predictions. Raises engine UserError on a bad file."""
-        from engine.inference import Predictor
+        """Load a checkpoint (any task) for the Live tab and predictions. Raises engine UserError on a bad file."""
+        from engine.device import default_threads
+        from engine.inference import load_predictor
 
-        self.predictor = Predictor.from_checkpoint(path, device="cpu")
+        # one core stays with the window: live video edges ran at 0.8 fps with torch's 2 threads on 2 cores
+        # beside the GUI thread, 17.6 fps with 1 (bench/video_edges_fps.py)
+        self.predictor = load_predictor(path, device="cpu", threads=default_threads())
         self.checkpoint = path
         self.modelChanged.emit(self.predictor)
 

@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             tabs.setCurrentIndex(index)
             shot(suffix)
 
-        tabs.setCurrentWidget(window.live)
+        tabs.setCurrentWidget(window.live_tab)
+        window.live_tab.show_mode("draw")
         wait(200)
         canvas = window.live.canvas
         points = [QPoint(x, y) for x, y in DIGIT_STROKE]

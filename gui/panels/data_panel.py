@@ -1,6 +1,8 @@
 """The data panel: open a data set (buttons, drag and drop), its summary, and sample thumbnails."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout,
@@ -19,9 +21,12 @@ class DataPanel(QWidget):
         super().__init__(parent)
         buttons = QHBoxLayout()
         for text, tip, signal in (
-            ("Demo", "Built-in handwritten digits (scikit-learn), no files needed", self.demoRequested),
+            ("Demo", "The chosen task's built-in data, no files needed: handwritten digits (classify), shapes "
+             "(segmentation), moving digits (frame prediction, clip classification)", self.demoRequested),
             ("Open file…", "An MNIST IDX file or a USPS zip.train / usps.h5 (Ctrl+O)", self.openFileRequested),
-            ("Open folder…", "A folder of class folders (DIR/<class>/*.png), or of MNIST / USPS files",
+            ("Open folder…", "A folder of class folders (DIR/<class>/*.png), of MNIST / USPS files, a BSDS500 "
+             "folder (images/ + groundTruth/) or a folder of photos (edges), a Weizmann Horse folder (segmentation) "
+             "or class folders of videos (clip classification)",
              self.openFolderRequested),
         ):
             button = QPushButton(text)
@@ -31,6 +36,10 @@ class DataPanel(QWidget):
         self.summary = QLabel("No data loaded.")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fit = QLabel()  # says so when the loaded data does not fit the chosen task
+        self.fit.setWordWrap(True)
+        self.fit.setStyleSheet("color: #c60;")
+        self.fit.setVisible(False)
         self.loading = QProgressBar()
         self.loading.setFormat("loading… %v / %m")
         self.cancel_button = QPushButton("Cancel")
@@ -46,6 +55,7 @@ class DataPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
+        layout.addWidget(self.fit)
         layout.addLayout(loading_row)
         layout.addWidget(self.thumbnails, 1)
         layout.addWidget(hint)
@@ -65,22 +75,24 @@ class DataPanel(QWidget):
         self.loading.setRange(0, max(total, 1))
         self.loading.setValue(done)
 
-    def show_splits(self, spec: str, splits) -> None:
+    def show_data(self, spec: str, data) -> None:
+        """A WindowData's summary (engine.data.window_data): title, lines, notes, skipped files, thumbnails."""
         self.set_loading(False)
-        train, test = splits.train, splits.test
-        h, w, c = train.image_shape
-        counts = np.bincount(train.labels, minlength=len(train.class_names))
-        lines = [f"<b>{splits.name}</b> <span style='color:gray'>({spec})</span>",
-                 f"{len(train):,} train · {len(test) if test is not None else 0:,} test",
-                 f"{h}×{w} {'grey' if c == 1 else 'colour'} · {len(train.class_names)} classes",
-                 "per class: " + ", ".join(f"{n} {k}" for n, k in zip(train.class_names, counts))]
-        if splits.skipped:
-            lines.append(f"<span style='color:#c60'>{len(splits.skipped)} file(s) skipped (see File ▸ Skipped files)</span>")
-        lines += [f"<i>{note}</i>" for note in splits.notes]
+        summary = data.summary
+        lines = [f"<b>{html.escape(summary.title)}</b> <span style='color:gray'>({html.escape(spec)})</span>"]
+        lines += [html.escape(line) for line in summary.lines]
+        if summary.skipped:
+            lines.append(f"<span style='color:#c60'>{len(summary.skipped)} file(s) skipped "
+                         "(see File ▸ Skipped files)</span>")
+        lines += [f"<i>{html.escape(note)}</i>" for note in summary.notes]
         self.summary.setText("<br>".join(lines))
-        rng = np.random.default_rng(0)
-        pick = np.sort(rng.choice(len(train), size=min(60, len(train)), replace=False))
-        self.thumbnails.set_samples(train.images[pick], train.labels[pick], train.class_names)
+        count = len(summary.thumbnails)
+        self.thumbnails.set_samples(summary.thumbnails, np.arange(count), summary.captions, max_items=count)
+
+    def show_fit(self, text: str) -> None:
+        """Empty: the data fits the task. Otherwise what to open for it."""
+        self.fit.setText(text)
+        self.fit.setVisible(bool(text))
 
     def show_error(self, message: str) -> None:
         self.set_loading(False)

@@ -155,15 +155,16 @@ class SegmentView(QWidget):
         for w in (self.truth_check, self.alpha_label, self.probe_button):
             w.setFont(big)
 
-        controls = QHBoxLayout()
+        controls = QHBoxLayout()  # two rows: in one, the controls made the whole window ~1620 px wide at least
         controls.addWidget(self.overlay_button)
         controls.addWidget(self.compare_button)
-        controls.addSpacing(12)
-        controls.addWidget(self.truth_check)
-        controls.addSpacing(12)
-        controls.addWidget(self.alpha_label)
-        controls.addWidget(self.alpha_slider, 1)
+        controls.addStretch(1)
         controls.addWidget(self.probe_button)
+        mask_row = QHBoxLayout()
+        mask_row.addWidget(self.truth_check)
+        mask_row.addSpacing(12)
+        mask_row.addWidget(self.alpha_label)
+        mask_row.addWidget(self.alpha_slider, 1)
 
         self.overlay_panel = ImagePanel("prediction over the image", font_scale=font_scale)
         self.panels = {key: ImagePanel(title, font_scale=font_scale) for key, title in
@@ -198,6 +199,7 @@ class SegmentView(QWidget):
         self.gallery.setModel(self.model)
         self.gallery_label = QLabel("the test images appear here when training ends, worst IoU first")
         self.gallery_label.setFont(big)
+        self.gallery_label.setWordWrap(True)  # a long one-line label sets the window's minimum width
         gallery_box = QWidget()
         gallery_layout = QVBoxLayout(gallery_box)
         gallery_layout.setContentsMargins(4, 0, 4, 4)
@@ -213,6 +215,7 @@ class SegmentView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(controls)
+        layout.addLayout(mask_row)
         layout.addWidget(splitter, 1)
 
         self._mode_group.idToggled.connect(lambda _id, on: on and self._refresh())

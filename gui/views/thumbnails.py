@@ -28,7 +28,7 @@ class ThumbnailGrid(QWidget):
     # --- public API -------------------------------------------------------------------
     def set_samples(self, images, labels, class_names, max_items: int = 60) -> None:
         """images (N,H,W[,C]); labels (N,) int; only the first `max_items` are drawn."""
-        images = np.asarray(images)
+        images = images if isinstance(images, (list, tuple)) else np.asarray(images)  # a list may mix sizes
         labels = np.asarray(labels).reshape(-1)
         count = min(len(images), len(labels), int(max_items))
         names = list(class_names)

@@ -196,7 +196,8 @@ def test_closing_mid_training_is_clean(qtbot, tmp_path, capfd):
 # ---- the Live tab ----
 def test_a_stroke_on_the_canvas_gets_a_prediction(trained, qtbot):
     live = trained.live
-    trained.tabs.setCurrentWidget(live)
+    trained.tabs.setCurrentWidget(trained.live_tab)
+    trained.live_tab.show_mode("draw")
     canvas = live.canvas
     qtbot.waitExposed(canvas)
     points = [QPoint(100, 60), QPoint(180, 60), QPoint(150, 140), QPoint(120, 220)]  # a "7"
