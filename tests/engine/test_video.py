@@ -113,3 +113,14 @@ def test_shared_clips_decode_with_their_frame_counts():
     with open_video(SHARED / "bikes.mp4") as source:
         assert source.frame_size == (272, 640) and source.fps == 25.0
         assert sum(1 for _ in source) == 250
+
+
+def test_one_frame_video_is_read_or_refused_with_a_message(tmp_path):
+    path = tmp_path / "single.mp4"
+    write_video(path, [np.full((32, 48, 3), 90, np.uint8)], fps=5)
+    try:
+        frames = read_frames(f"video:{path}")
+    except DataError as error:  # some decoders drop a lone frame: then say so, never a bare ValueError
+        assert "no frame could be decoded" in error.message and error.hint
+    else:
+        assert frames.shape == (1, 32, 48, 3)
