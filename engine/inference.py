@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
@@ -12,6 +11,7 @@ from engine.config import RunConfig
 from engine.data import DataSpec, load_classification, read_image
 from engine.data.images import conform, dark_background
 from engine.errors import CheckpointError, DataError
+from engine.image_outputs import write_image_results
 from engine.tasks import registry
 
 
@@ -132,25 +132,13 @@ class EdgePredictor:
 
     def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
         """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        results = []
-        for path in paths:
-            try:
-                image = np.round(read_image(path, None, 3) * 255).astype(np.uint8)
-            except DataError as error:
-                results.append({"path": str(path), "error": error.message})
-                continue
+        def make(image):
             soft, thin = self.edge_map(image)
-            written = {}
-            for name, values in (("edges", soft), ("thin", thin)):
-                target = out / f"{Path(path).stem}_{name}.png"
-                if not cv2.imwrite(str(target), np.round(np.clip(values, 0, 1) * 255).astype(np.uint8)):
-                    raise DataError(f"Could not write {target}.", "Check that the output folder is writable.")
-                written[name] = str(target)
-            results.append({"path": str(path), "size": [int(image.shape[1]), int(image.shape[0])],
-                            "edge_fraction": float((soft >= 0.5).mean()), **written})
-        return results
+            pictures = [(name, np.round(np.clip(values, 0, 1) * 255).astype(np.uint8))
+                        for name, values in (("edges", soft), ("thin", thin))]
+            return pictures, {"edge_fraction": float((soft >= 0.5).mean())}
+
+        return write_image_results(paths, out, make)
 
     def evaluate(self, spec: str, thresholds: int | None = None) -> tuple[dict, dict]:
         """The benchmark on the spec's test split (all its images when it has none), as at the end of training."""

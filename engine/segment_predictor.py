@@ -8,8 +8,8 @@ import numpy as np
 
 from engine import checkpoint, device as devices
 from engine.config import RunConfig
-from engine.data import read_image
 from engine.errors import CheckpointError, DataError
+from engine.image_outputs import write_image_results
 from engine.tasks import registry
 
 OVERLAY_ALPHA = 0.5
@@ -51,29 +51,16 @@ class SegmentPredictor:
 
     def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
         """Write <stem>_mask.png (class ids; 0 / 255 for two classes) and <stem>_overlay.png into `out`."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
         binary = int(self.info["classes"]) == 2
-        results = []
-        for path in paths:
-            try:
-                image = np.round(read_image(path, None, 3) * 255).astype(np.uint8)
-            except DataError as error:
-                results.append({"path": str(path), "error": error.message})
-                continue
+
+        def make(image):
             mask = self.mask(image)
-            written = {}
-            for name, picture in (("mask", mask * 255 if binary else mask),
-                                  ("overlay", cv2.cvtColor(self.overlay(image, mask), cv2.COLOR_RGB2BGR))):
-                target = out / f"{Path(path).stem}_{name}.png"
-                if not cv2.imwrite(str(target), picture):
-                    raise DataError(f"Could not write {target}.", "Check that the output folder is writable.")
-                written[name] = str(target)
             counts = np.bincount(mask.ravel(), minlength=int(self.info["classes"]))
-            results.append({"path": str(path), "size": [int(image.shape[1]), int(image.shape[0])],
-                            "fractions": {n: float(c) / mask.size for n, c in zip(self.class_names, counts)},
-                            **written})
-        return results
+            pictures = [("mask", mask * 255 if binary else mask),
+                        ("overlay", cv2.cvtColor(self.overlay(image, mask), cv2.COLOR_RGB2BGR))]
+            return pictures, {"fractions": {n: float(c) / mask.size for n, c in zip(self.class_names, counts)}}
+
+        return write_image_results(paths, out, make)
 
     def evaluate(self, spec: str) -> tuple[dict, dict]:
         """Figures on the spec's test split (all its images when it has none), each image at its own size."""

@@ -19,7 +19,7 @@ from gui.run_presenter import clock
 from gui.views.compare_view import CompareView
 from gui.views.grad_curve import cell_name
 from gui.gates import axis_label
-from gui.worker import start_in_thread
+from gui.worker import join_threads, start_in_thread
 
 CELLS = ("rnn", "lstm", "gru")
 PLAIN = {key: presets.COMPARE_DEFAULTS[key] for key in ("layers", "bidirectional", "augment", "dropout")}
@@ -293,13 +293,7 @@ class CompareDialog(QDialog):
         self._closed = True
         if self._worker is not None:
             self._worker.stop()
-        ok = True
-        deadline = time.monotonic() + timeout_ms / 1000
-        for thread in list(self._threads):
-            if thread.isRunning():
-                thread.quit()
-                ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
-        return ok
+        return join_threads(self._threads, timeout_ms)
 
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:

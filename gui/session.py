@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gui.loader import LoadWorker
-from gui.worker import TrainingWorker, start_in_thread
+from gui.worker import TrainingWorker, join_threads, start_in_thread
 
 
 class Session(QObject):
@@ -133,12 +133,7 @@ class Session(QObject):
             self._loader.cancel()
         if self._worker is not None:
             self._worker.stop()
-        ok = True
-        deadline = time.monotonic() + timeout_ms / 1000
-        for thread in list(self._threads):
-            if thread.isRunning():
-                thread.quit()
-                ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
+        ok = join_threads(self._threads, timeout_ms)
         shutil.rmtree(self.runs_dir, ignore_errors=True)
         return ok
 

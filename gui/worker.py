@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -103,3 +104,14 @@ def start_in_thread(worker: QObject, name: str) -> QThread:
     worker.done.connect(thread.quit)
     thread.start()
     return thread
+
+
+def join_threads(threads, timeout_ms: int) -> bool:
+    """Quit and wait for each running thread, all within one shared timeout. True when every one ended in time."""
+    ok = True
+    deadline = time.monotonic() + timeout_ms / 1000
+    for thread in list(threads):
+        if thread.isRunning():
+            thread.quit()
+            ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
+    return ok

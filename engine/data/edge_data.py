@@ -25,11 +25,10 @@ import cv2
 import numpy as np
 
 from engine.data.base import DataSpec, check_options, parse_fraction
-from engine.data.loading import ProgressFn, check_cancel, read_image, train_val_split
+from engine.data.loading import ProgressFn, check_cancel, read_image
+from engine.data.pairing import MIN_SIDE, by_stem, few, held_out, paired_stems, shrunk_size, spec_folders, too_small
 from engine.errors import DataError
 
-MIN_SIDE, MAX_SIDE = 16, 4000
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 KINDS = {"bsds": "bsds:DIR (BSDS500 images + groundTruth .mat)",
          "pairs": "pairs:IMGDIR,EDGEDIR (image and edge-map files matched by name)",
          "images": "images:DIR (images only; canny or sobel targets)"}
@@ -98,22 +97,12 @@ def _load_bsds(spec: DataSpec, progress, cancel) -> EdgeData:
 
 def _load_files(spec: DataSpec, progress, cancel) -> EdgeData:
     check_options(spec, {"test": "fraction held out for testing, e.g. 0.2", "seed": "seed for that split"})
-    parts = [Path(p.strip()).expanduser() for p in spec.path.split(",")] if spec.path else []
     wanted = 2 if spec.kind == "pairs" else 1
-    if len(parts) != wanted or not all(str(p) for p in parts):
-        raise DataError(f"Bad {spec.kind} spec {str(spec)!r}.", f"Write {KINDS[spec.kind]}.")
-    for folder in parts:
-        if not folder.is_dir():
-            raise DataError(f"{folder} is not a folder.", f"Write {KINDS[spec.kind]}.")
-    images = _by_stem(parts[0])
-    edges = _by_stem(parts[1]) if wanted == 2 else None
+    parts = spec_folders(spec, wanted, KINDS[spec.kind])
+    images = by_stem(parts[0])
+    edges = by_stem(parts[1]) if wanted == 2 else None
     skipped, notes, samples = [], [], []
-    if edges is not None:
-        skipped += [(str(edges[s]), "edge map without an image of the same name")
-                    for s in sorted(edges.keys() - images.keys())]
-        skipped += [(str(images[s]), "image without an edge map of the same name")
-                    for s in sorted(images.keys() - edges.keys())]
-    stems = sorted(images.keys() & edges.keys()) if edges is not None else sorted(images)
+    stems = paired_stems(images, edges, "edge map", skipped) if edges is not None else sorted(images)
     converted, inverted = [], []
     for i, stem in enumerate(stems):
         check_cancel(cancel)
@@ -138,26 +127,19 @@ def _load_files(spec: DataSpec, progress, cancel) -> EdgeData:
         if progress is not None:
             progress(i + 1, len(stems))
     if converted:
-        notes.append(f"{len(converted)} edge map(s) were not binary and were thresholded at 0.5 "
-                     f"({', '.join(converted[:3])}{', ...' if len(converted) > 3 else ''}).")
+        notes.append(f"{len(converted)} edge map(s) were not binary and were thresholded at 0.5 ({few(converted)}).")
     if inverted:
         notes.append(f"{len(inverted)} edge map(s) were mostly 'edge' and were taken as dark lines on white and "
-                     f"inverted ({', '.join(inverted[:3])}{', ...' if len(inverted) > 3 else ''}).")
+                     f"inverted ({few(inverted)}).")
     if skipped:
         notes.append(f"{len(skipped)} file(s) skipped; see the skipped list.")
     if not samples:
         raise DataError(f"No usable images in {str(spec)!r}.",
                         f"Write {KINDS[spec.kind]}; images need >= {MIN_SIDE} px a side.")
     fraction = parse_fraction(spec.options.get("test", "0"), "test")
-    if not fraction:
-        return EdgeData(f"{spec.kind} {parts[0].name}", samples, None, skipped, notes)
-    train_idx, test_idx = train_val_split(len(samples), fraction, _positive_int(spec.options.get("seed", "0"), "seed"))
-    return EdgeData(f"{spec.kind} {parts[0].name}", [samples[i] for i in train_idx],
-                    [samples[i] for i in test_idx], skipped, notes)
-
-
-def _by_stem(folder: Path) -> dict[str, Path]:
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES}
+    seed = _positive_int(spec.options.get("seed", "0"), "seed") if fraction else 0
+    train, test = held_out(samples, fraction, seed)
+    return EdgeData(f"{spec.kind} {parts[0].name}", train, test, skipped, notes)
 
 
 def _image(path: Path) -> np.ndarray:
@@ -178,18 +160,14 @@ def _edge_map(path: Path) -> tuple[np.ndarray, str]:
 
 def _checked(sample: EdgeSample, path: str, skipped: list, notes: list) -> EdgeSample | None:
     """None (listed in skipped) for a tiny image; a big one downscaled, with a note."""
-    h, w = sample.image.shape[:2]
-    if min(h, w) < MIN_SIDE:
-        skipped.append((path, f"{w}x{h} px is smaller than {MIN_SIDE} px on a side"))
+    if too_small(sample.image.shape[:2], path, skipped):
         return None
-    if max(h, w) > MAX_SIDE:
-        factor = MAX_SIDE / max(h, w)
-        size = (max(MIN_SIDE, round(w * factor)), max(MIN_SIDE, round(h * factor)))
+    size = shrunk_size(sample.image.shape[:2], path, notes)
+    if size is not None:
         sample.image = cv2.resize(sample.image, size, interpolation=cv2.INTER_AREA)
         if sample.truths is not None:
             sample.truths = [cv2.resize(t.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
                              for t in sample.truths]
-        notes.append(f"{path} is {w}x{h} px: downscaled to {size[0]}x{size[1]} (at most {MAX_SIDE} px a side).")
     return sample
 
 

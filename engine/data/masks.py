@@ -41,13 +41,13 @@ import numpy as np
 
 from engine.data import shapes
 from engine.data.base import DataSpec, check_options, parse_fraction
-from engine.data.loading import ProgressFn, check_cancel, read_image, train_val_split
+from engine.data.loading import ProgressFn, check_cancel, read_image
+from engine.data.pairing import (MIN_SIDE, by_stem, few, held_out, paired_stems, shrunk_size, spec_folders,
+                                  too_small)
 from engine.errors import DataError
 
-MIN_SIDE, MAX_SIDE = 16, 4000
 VOID = 255  # mask value that is neither trained on nor scored
 MAX_IDS = 32  # a grey mask with values all below this (or VOID) is read as class ids
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 WEIZMANN_TRAIN = 200  # sorted by name: the first 200 train (+ validation), the rest (128) test
 KINDS = {"pairs": "pairs:IMGDIR,MASKDIR (images and masks matched by file name)",
          "weizmann": "weizmann:DIR (Weizmann Horse: rgb/, gray/, figure_ground/)",
@@ -108,8 +108,8 @@ def _load_weizmann(spec: DataSpec, progress, cancel) -> SegData:
         raise DataError(f"{root} does not look like the Weizmann Horse data set.",
                         "Give the folder holding rgb/ (or gray/) and figure_ground/.")
     skipped, notes, samples = [], [], []
-    masks = _by_stem(folders["figure_ground"], skipped)
-    listed = {name: _by_stem(folders[name], skipped) if folders[name].is_dir() else {} for name in ("rgb", "gray")}
+    masks = by_stem(folders["figure_ground"], skipped)
+    listed = {name: by_stem(folders[name], skipped) if folders[name].is_dir() else {} for name in ("rgb", "gray")}
     skipped += [(str(listed["rgb"][s]), "image without a mask of the same name")
                 for s in sorted(listed["rgb"].keys() - masks.keys())]
     stems = sorted(masks)
@@ -154,18 +154,11 @@ def _weizmann_image(listed: dict, stem: str, shape: tuple[int, int]) -> tuple[np
 def _load_pairs(spec: DataSpec, progress, cancel) -> SegData:
     check_options(spec, {"test": "fraction held out for testing, e.g. 0.2", "seed": "seed for that split",
                          "classes": "a text file of class names, one a line"})
-    parts = [Path(p.strip()).expanduser() for p in spec.path.split(",")] if spec.path else []
-    if len(parts) != 2 or not all(str(p) for p in parts):
-        raise DataError(f"Bad pairs spec {str(spec)!r}.", f"Write {KINDS['pairs']}.")
-    for folder in parts:
-        if not folder.is_dir():
-            raise DataError(f"{folder} is not a folder.", f"Write {KINDS['pairs']}.")
+    parts = spec_folders(spec, 2, KINDS["pairs"])
     skipped, notes = [], []
     names = _class_names(spec, parts[1])
-    images, masks = _by_stem(parts[0], skipped), _by_stem(parts[1], skipped)
-    skipped += [(str(masks[s]), "mask without an image of the same name") for s in sorted(masks.keys() - images.keys())]
-    skipped += [(str(images[s]), "image without a mask of the same name") for s in sorted(images.keys() - masks.keys())]
-    stems = sorted(images.keys() & masks.keys())
+    images, masks = by_stem(parts[0], skipped), by_stem(parts[1], skipped)
+    stems = paired_stems(images, masks, "mask", skipped)
     samples, palette, converted, resized = [], None, [], []
     for i, stem in enumerate(stems):
         check_cancel(cancel)
@@ -188,10 +181,10 @@ def _load_pairs(spec: DataSpec, progress, cancel) -> SegData:
             progress(i + 1, len(stems))
     if converted:
         notes.append(f"{len(converted)} mask(s) were neither binary nor class ids and were thresholded at 128 "
-                     f"({_few(converted)}).")
+                     f"({few(converted)}).")
     if resized:
         notes.append(f"{len(resized)} mask(s) were of another size than their image and were resized to it by "
-                     f"nearest neighbour ({_few(resized)}).")
+                     f"nearest neighbour ({few(resized)}).")
     if skipped:
         notes.append(f"{len(skipped)} file(s) skipped; see the skipped list.")
     if not samples:
@@ -203,11 +196,9 @@ def _load_pairs(spec: DataSpec, progress, cancel) -> SegData:
     colours = [list(map(int, c)) for c in (palette or [])][:count]
     colours += _colours(count)[len(colours):]
     fraction = parse_fraction(spec.options.get("test", "0"), "test")
-    if not fraction:
-        return SegData(f"pairs {parts[0].name}", samples, None, names, colours, skipped, notes)
-    train_idx, test_idx = train_val_split(len(samples), fraction, _whole(spec.options.get("seed", "0"), "seed", 0))
-    return SegData(f"pairs {parts[0].name}", [samples[i] for i in train_idx], [samples[i] for i in test_idx],
-                   names, colours, skipped, notes)
+    seed = _whole(spec.options.get("seed", "0"), "seed", 0) if fraction else 0
+    train, test = held_out(samples, fraction, seed)
+    return SegData(f"pairs {parts[0].name}", train, test, names, colours, skipped, notes)
 
 
 def read_mask(path: Path, classes: int | None = None) -> tuple[np.ndarray, str, list | None]:
@@ -287,29 +278,13 @@ def _class_names(spec: DataSpec, mask_dir: Path) -> list[str] | None:
     return names
 
 
-def _by_stem(folder: Path, skipped: list) -> dict[str, Path]:
-    found = {}
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name == "classes.txt":
-            continue
-        if path.suffix.lower() in IMAGE_SUFFIXES:
-            found[path.stem] = path
-        else:
-            skipped.append((str(path), "not an image file (PNG, JPG, BMP or TIFF)"))
-    return found
-
-
 def _checked(sample: SegSample, path: str, skipped: list, notes: list) -> SegSample | None:
-    h, w = sample.image.shape[:2]
-    if min(h, w) < MIN_SIDE:
-        skipped.append((path, f"{w}x{h} px is smaller than {MIN_SIDE} px on a side"))
+    if too_small(sample.image.shape[:2], path, skipped):
         return None
-    if max(h, w) > MAX_SIDE:
-        factor = MAX_SIDE / max(h, w)
-        size = (max(MIN_SIDE, round(w * factor)), max(MIN_SIDE, round(h * factor)))
+    size = shrunk_size(sample.image.shape[:2], path, notes)
+    if size is not None:
         sample.image = cv2.resize(sample.image, size, interpolation=cv2.INTER_AREA)
         sample.mask = cv2.resize(sample.mask, size, interpolation=cv2.INTER_NEAREST)
-        notes.append(f"{path} is {w}x{h} px: downscaled to {size[0]}x{size[1]} (at most {MAX_SIDE} px a side).")
     return sample
 
 
@@ -325,10 +300,6 @@ def _colours(count: int) -> list[list[int]]:
     rng = np.random.default_rng(7)
     extra = [tuple(int(v) for v in rng.integers(40, 255, 3)) for _ in range(max(0, count - len(DEFAULT_COLOURS)))]
     return [list(c) for c in (DEFAULT_COLOURS + extra)[:count]]
-
-
-def _few(names: list[str]) -> str:
-    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
 
 
 def _whole(text: str, what: str, least: int) -> int:

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 
+from engine.data.pairing import few, matched
 from engine.errors import DataError
 
 SPLITS = ("train", "val", "test")
@@ -92,20 +93,18 @@ def list_split(root, split: str, strict: bool = True) -> list[tuple[Path, Path]]
     base = _data_root(Path(root))
     images = {p.stem: p for p in (base / "images" / split).glob("*.jpg")}
     truths = {p.stem: p for p in (base / "groundTruth" / split).glob("*.mat")}
-    no_gt, no_image = sorted(images.keys() - truths.keys()), sorted(truths.keys() - images.keys())
+    both, no_gt, no_image = matched(images, truths)
     if no_gt or no_image:
         parts = []
         if no_gt:
-            parts.append(f"{len(no_gt)} image(s) without ground truth ({', '.join(no_gt[:5])}"
-                         f"{', ...' if len(no_gt) > 5 else ''})")
+            parts.append(f"{len(no_gt)} image(s) without ground truth ({few(no_gt, 5)})")
         if no_image:
-            parts.append(f"{len(no_image)} ground-truth file(s) without image ({', '.join(no_image[:5])}"
-                         f"{', ...' if len(no_image) > 5 else ''})")
+            parts.append(f"{len(no_image)} ground-truth file(s) without image ({few(no_image, 5)})")
         message = f"BSDS500 {split} split in {base}: " + "; ".join(parts)
         if strict:
             raise DataError(message, "restore the missing files, or pass strict=False to skip them")
         warnings.warn(message + "; skipped", stacklevel=2)
-    pairs = [(images[k], truths[k]) for k in sorted(images.keys() & truths.keys())]
+    pairs = [(images[k], truths[k]) for k in both]
     if not pairs:
         raise DataError(f"BSDS500 {split} split in {base} is empty", "expected <id>.jpg with matching <id>.mat")
     return pairs

@@ -22,7 +22,37 @@ def _tensors(image_set) -> tuple[torch.Tensor, torch.Tensor]:
     return images, torch.from_numpy(image_set.labels.astype(np.int64))
 
 
-class ClassifyTask(Task):
+@torch.no_grad()
+def classification_results(model, inputs: torch.Tensor, labels: torch.Tensor, device, chunk: int):
+    """(metrics, details) of a classifier over inputs, run `chunk` at a time: loss, accuracy, predictions,
+    confidences and the confusion matrix (rows true class, columns predicted)."""
+    model.eval()
+    probs = torch.cat([torch.softmax(model(inputs[s:s + chunk].to(device)).float(), 1).cpu()
+                       for s in range(0, len(inputs), chunk)])
+    true, probs_np = labels.numpy(), probs.numpy()
+    pred, classes = probs_np.argmax(1), probs_np.shape[1]
+    confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
+    metrics = {"loss": float(F.nll_loss(torch.log(probs.clamp_min(1e-12)), labels)),
+               "accuracy": float((pred == true).mean())}
+    details = {"true": true, "pred": pred, "confidence": probs_np.max(1), "probabilities": probs_np,
+               "confusion": confusion, "per_class_accuracy": np.diag(confusion) / np.maximum(confusion.sum(1), 1)}
+    return metrics, details
+
+
+class LabelTraining:
+    """Training on one class label per sample: cross-entropy loss, accuracy as the running figure."""
+
+    def loss(self, output, target):
+        return F.cross_entropy(output, target)
+
+    def batch_stats(self, output, target) -> dict:
+        return {"correct": (output.argmax(1) == target).sum()}
+
+    def train_metrics(self, sums, count) -> dict:
+        return {"accuracy": float(sums["correct"]) / max(count, 1)}
+
+
+class ClassifyTask(LabelTraining, Task):
     name = "classify"
     selection_metric = "accuracy"
 
@@ -66,35 +96,10 @@ class ClassifyTask(Task):
     def augment(self, inputs, config):
         return random_affine(inputs) if config.augment else inputs
 
-    def loss(self, output, target):
-        return F.cross_entropy(output, target)
-
-    def batch_stats(self, output, target) -> dict:
-        return {"correct": (output.argmax(1) == target).sum()}
-
-    def train_metrics(self, sums, count) -> dict:
-        return {"accuracy": float(sums["correct"]) / max(count, 1)}
-
     @torch.no_grad()
     def evaluate(self, model, data, device, batch):
         images, labels = data
-        model.eval()
-        probs = []
-        for start in range(0, len(images), max(batch, 256)):
-            logits = model(images[start:start + max(batch, 256)].to(device))
-            probs.append(torch.softmax(logits.float(), 1).cpu())
-        probs = torch.cat(probs)
-        true = labels.numpy()
-        loss = float(F.nll_loss(torch.log(probs.clamp_min(1e-12)), labels))
-        probs_np = probs.numpy()
-        pred = probs_np.argmax(1)
-        classes = probs_np.shape[1]
-        confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
-        per_class = np.diag(confusion) / np.maximum(confusion.sum(1), 1)
-        metrics = {"loss": loss, "accuracy": float((pred == true).mean())}
-        details = {"true": true, "pred": pred, "confidence": probs_np.max(1), "probabilities": probs_np,
-                   "confusion": confusion, "per_class_accuracy": per_class}
-        return metrics, details
+        return classification_results(model, images, labels, device, max(batch, 256))
 
     def probe(self, model, prepared, index, device):
         """States for sample `index` of the probe set: the test split, else validation, else training."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from engine.data.base import DataSpec
@@ -18,6 +17,7 @@ from engine.data.sequences import DIRECTIONS, SequenceSet, SequenceSplits, _spli
 from engine.errors import ConfigError, DataError
 from engine.events import Snapshot
 from engine.tasks.base import Prepared, Task
+from engine.tasks.classify import LabelTraining, classification_results
 
 OPTION_DEFAULTS = {"label": "digit", "length": 10}
 _CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -77,7 +77,7 @@ def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=No
                   f"moving digits ({n} clips, label {label})")
 
 
-class VideoClassifyTask(Task):
+class VideoClassifyTask(LabelTraining, Task):
     name = "video-classify"
     selection_metric = "accuracy"
 
@@ -109,29 +109,10 @@ class VideoClassifyTask(Task):
     def parameter_count(self, config, info) -> int:
         return sum(p.numel() for p in self.build_model(config, info).parameters())
 
-    def loss(self, output, target):
-        return F.cross_entropy(output, target)
-
-    def batch_stats(self, output, target) -> dict:
-        return {"correct": (output.argmax(1) == target).sum()}
-
-    def train_metrics(self, sums, count) -> dict:
-        return {"accuracy": float(sums["correct"]) / max(count, 1)}
-
     @torch.no_grad()
     def evaluate(self, model, data, device, batch):
         clips, labels = data
-        model.eval()
-        probs = torch.cat([torch.softmax(model(clips[s:s + 64].to(device)).float(), 1).cpu()
-                           for s in range(0, len(clips), 64)])
-        true, probs_np = labels.numpy(), probs.numpy()
-        pred, classes = probs_np.argmax(1), probs_np.shape[1]
-        confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
-        metrics = {"loss": float(F.nll_loss(torch.log(probs.clamp_min(1e-12)), labels)),
-                   "accuracy": float((pred == true).mean())}
-        details = {"true": true, "pred": pred, "confidence": probs_np.max(1), "probabilities": probs_np,
-                   "confusion": confusion, "per_class_accuracy": np.diag(confusion) / np.maximum(confusion.sum(1), 1)}
-        return metrics, details
+        return classification_results(model, clips, labels, device, 64)
 
     def result_snapshots(self, prepared, details):
         last = prepared.test[0][:, -1].permute(0, 2, 3, 1).float().numpy() / 255.0  # each clip's last frame

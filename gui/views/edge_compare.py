@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QSplitter, QVBoxLayout, QWidget)
 
+from gui.views.fit_on_show import FitOnShow
 from gui.views.image_utils import to_qimage, to_uint8
 
 PANELS = (("image", "input"), ("edges", "recurrent"), ("canny", "Canny"), ("sobel", "Sobel"))
@@ -22,7 +23,7 @@ GAP = 4  # px between the panels of an exported PNG
 PR_PENS = {"": ("recurrent", "#d62728"), "canny_": ("Canny", "#1f77b4"), "sobel_": ("Sobel", "#2ca02c")}
 
 
-class EdgeCompare(QWidget):
+class EdgeCompare(FitOnShow, QWidget):
     exportRequested = Signal()
 
     def __init__(self, parent=None):
@@ -238,17 +239,6 @@ class EdgeCompare(QWidget):
             name = self.reference()[0]
             self.legend.setText(f"<span style='color:rgb{ONLY_OURS}'>■</span> recurrent only &nbsp; "
                                 f"<span style='color:rgb{ONLY_THEIRS}'>■</span> {name} only")
-
-    def _fit(self) -> None:
-        """Whole images in view. Fitting a hidden page (the Results tab not shown) fits a 0-px box: wait for show."""
-        self._fit_later = False
-        for view in self.views.values():
-            view.autoRange(padding=0)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._fit_later:
-            QTimer.singleShot(0, self._fit)  # once the layout has its size
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -5,25 +5,23 @@ QAbstractListModel keeps 10,000 items fast; thumbnails are made on demand and ca
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListView,
                                QPushButton, QSlider, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from gui.views.image_utils import scale_image, to_qimage
+from gui.views.thumbnail_model import ThumbnailListModel
 
 MISTAKE_COLOR = QColor("#d32f2f")
 MISTAKE_TINT = QColor(229, 57, 53, 45)
 SORT_MODES = ("index", "confidence high → low", "confidence low → high")
 
 
-class PredictionModel(QAbstractListModel):
+class PredictionModel(ThumbnailListModel):
     """Rows are the visible subset (`order` holds their original indices)."""
 
-    OriginalIndexRole = Qt.ItemDataRole.UserRole + 1
     CACHE_LIMIT = 3000
 
     def __init__(self, parent=None):
@@ -33,11 +31,9 @@ class PredictionModel(QAbstractListModel):
         self.pred = np.zeros(0, np.int64)
         self.confidence = np.zeros(0, np.float32)
         self.class_names: list[str] = []
-        self.order = np.zeros(0, np.int64)
         self.thumb_size = 72
         self.device_pixel_ratio = 1.0  # the Gallery sets its screen's ratio: crisp on high-DPI
         self.one_line_classes = True  # "true 3 → pred 5" on one line (the Gallery decides)
-        self._cache: OrderedDict[int, QPixmap] = OrderedDict()
 
     # --- content -------------------------------------------------------------------------
     def set_data(self, images, true, pred, confidence, class_names) -> None:
@@ -57,9 +53,7 @@ class PredictionModel(QAbstractListModel):
         self.thumb_size = int(size)
         if device_pixel_ratio is not None:
             self.device_pixel_ratio = float(device_pixel_ratio)
-        self._cache.clear()
-        if len(self.order):
-            self.dataChanged.emit(self.index(0), self.index(len(self.order) - 1))
+        self.redraw_thumbnails()
 
     # --- per-item helpers (also used by the PNG export) ---------------------------------
     def name(self, cls: int) -> str:
@@ -73,11 +67,7 @@ class PredictionModel(QAbstractListModel):
     def is_mistake(self, i: int) -> bool:
         return int(self.true[i]) != int(self.pred[i])
 
-    def thumbnail(self, i: int) -> QPixmap:
-        pix = self._cache.get(i)
-        if pix is not None:
-            self._cache.move_to_end(i)
-            return pix
+    def make_thumbnail(self, i: int) -> QPixmap:
         dpr = self.device_pixel_ratio
         pix = QPixmap.fromImage(scale_image(to_qimage(self.images[i]), round(self.thumb_size * dpr)))
         if self.is_mistake(i):  # a red frame says "wrong" even before reading the caption
@@ -87,23 +77,10 @@ class PredictionModel(QAbstractListModel):
             painter.drawRect(QRect(width // 2, width // 2, pix.width() - width, pix.height() - width))
             painter.end()
         pix.setDevicePixelRatio(dpr)
-        self._cache[i] = pix
-        if len(self._cache) > self.CACHE_LIMIT:
-            self._cache.popitem(last=False)
         return pix
 
-    # --- Qt model interface -------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.order)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.order):
-            return None
-        i = int(self.order[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.caption(i)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self.thumbnail(i)
+    # --- Qt model interface: text, picture and original index come from ThumbnailListModel -------------------
+    def role_data(self, i: int, role):
         if role == Qt.ItemDataRole.ForegroundRole and self.is_mistake(i):
             return MISTAKE_COLOR
         if role == Qt.ItemDataRole.BackgroundRole and self.is_mistake(i):
@@ -111,8 +88,6 @@ class PredictionModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             verdict = "mistake" if self.is_mistake(i) else "correct"
             return f"sample #{i}: {self.caption(i).replace(chr(10), ', ')} ({verdict})"
-        if role == self.OriginalIndexRole:
-            return i
         return None
 
 

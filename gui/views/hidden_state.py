@@ -46,6 +46,47 @@ def span_path(order: str, start: int, end: int, height: int, width: int) -> QtGu
     return path
 
 
+def probe_image_plot(shade: QtGui.QColor, highlight: QtGui.QColor, highlight_alpha: int):
+    """(widget, plot, image item, shade item, highlight item): the probe image as a still picture (no mouse, menu
+    or axes; rows down, square pixels) with two path items over it, a flat shade and an outlined highlight."""
+    widget = pg.GraphicsLayoutWidget()
+    plot = widget.addPlot()
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    for axis in ("left", "bottom"):
+        plot.hideAxis(axis)
+    plot.invertY(True)
+    plot.setAspectLocked(True)
+    image_item = pg.ImageItem(axisOrder="row-major")
+    plot.addItem(image_item)
+    shade_item = QtWidgets.QGraphicsPathItem()
+    shade_item.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+    shade_item.setBrush(shade)
+    highlight_item = QtWidgets.QGraphicsPathItem()
+    fill = QtGui.QColor(highlight)
+    fill.setAlpha(highlight_alpha)
+    highlight_item.setBrush(fill)
+    highlight_item.setPen(pg.mkPen(highlight, width=2))
+    for z, item in enumerate((shade_item, highlight_item), start=1):
+        item.setZValue(z)
+        plot.addItem(item, ignoreBounds=True)
+    return widget, plot, image_item, shade_item, highlight_item
+
+
+def show_probe_image(plot, image_item, image: np.ndarray, shown: tuple[int, int]) -> tuple[int, int]:
+    """Put image (H, W[, 1]) in [0, 1] on image_item; the view is fitted when its size differs from `shown`.
+    Returns its size."""
+    image = np.asarray(image, dtype=np.float32)
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    image_item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
+    shape = image.shape[:2]
+    if shape != shown:
+        plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+    return shape
+
+
 def _nice_ceil(value: float) -> float:
     """Smallest of 1, 2, 5 x 10^k that is >= value."""
     if not np.isfinite(value) or value <= 0:
@@ -150,29 +191,9 @@ class HiddenStateView(QtWidgets.QWidget):
         top.addWidget(QtWidgets.QLabel("probe sample"))
         top.addWidget(self.probe_spin)
 
-        self._image_widget = pg.GraphicsLayoutWidget()
-        self._image_plot = self._image_widget.addPlot(title="what the network reads")
+        (self._image_widget, self._image_plot, self.image_item, self._read_item,
+         self.highlight) = probe_image_plot(ALREADY_READ, HIGHLIGHT, 110)
         self._image_plot.setTitle("what the network reads", size=f"{font_size:g}pt")
-        self._image_plot.setMouseEnabled(x=False, y=False)
-        self._image_plot.setMenuEnabled(False)
-        self._image_plot.hideButtons()
-        self._image_plot.hideAxis("left")
-        self._image_plot.hideAxis("bottom")
-        self._image_plot.invertY(True)
-        self._image_plot.setAspectLocked(True)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
-        self._image_plot.addItem(self.image_item)
-        self._read_item = QtWidgets.QGraphicsPathItem()
-        self._read_item.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
-        self._read_item.setBrush(ALREADY_READ)
-        self.highlight = QtWidgets.QGraphicsPathItem()
-        fill = QtGui.QColor(HIGHLIGHT)
-        fill.setAlpha(110)
-        self.highlight.setBrush(fill)
-        self.highlight.setPen(pg.mkPen(HIGHLIGHT, width=2))
-        for z, item in enumerate((self._read_item, self.highlight), start=1):
-            item.setZValue(z)
-            self._image_plot.addItem(item, ignoreBounds=True)
 
         self._heat_widget = pg.GraphicsLayoutWidget()
         self._heat_layout = self._heat_widget.ci
@@ -278,14 +299,7 @@ class HiddenStateView(QtWidgets.QWidget):
             self._panels[name] = panel
 
     def _set_image(self, image: np.ndarray) -> None:
-        image = np.asarray(image, dtype=np.float32)
-        if image.ndim == 3 and image.shape[2] == 1:
-            image = image[:, :, 0]
-        self.image_item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
-        shape = image.shape[:2]
-        if shape != self._image_shape:
-            self._image_shape = shape
-            self._image_plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+        self._image_shape = show_probe_image(self._image_plot, self.image_item, image, self._image_shape)
 
     def _set_caption(self, meta: dict) -> None:
         parts = []

@@ -9,11 +9,10 @@ probability (H,W) optional. meta: class_names, colours (optional), iou (optional
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QListView, QPushButton,
                                QSlider, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
@@ -22,6 +21,7 @@ from gui.views import segment_images as seg
 from gui.views.image_panel import ImagePanel
 from gui.views.image_utils import scale_image, to_qimage
 from gui.views.legend import ColourLegend
+from gui.views.thumbnail_model import ThumbnailListModel
 
 LOW_IOU = 0.5
 LOW_IOU_COLOUR = QColor("#d32f2f")
@@ -47,18 +47,14 @@ def _item(arrays: dict, meta: dict, num_classes_hint: int) -> dict:
             "index": meta.get("index"), "iou": float("nan") if iou is None else float(iou)}
 
 
-class SegmentResultsModel(QAbstractListModel):
+class SegmentResultsModel(ThumbnailListModel):
     """Rows are results in IoU order (worst first, unknown IoU last); thumbnails are made on demand."""
-
-    OriginalIndexRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list[dict] = []
-        self.order = np.zeros(0, np.int64)
         self.lut = seg.class_colours(2)
         self.thumb_size = 120
-        self._cache: OrderedDict[int, QPixmap] = OrderedDict()
 
     def set_items(self, items: list[dict], lut: np.ndarray) -> None:
         self.beginResetModel()
@@ -70,44 +66,23 @@ class SegmentResultsModel(QAbstractListModel):
 
     def set_lut(self, lut: np.ndarray) -> None:
         self.lut = lut
-        self._cache.clear()
-        if len(self.order):
-            self.dataChanged.emit(self.index(0), self.index(len(self.order) - 1))
+        self.redraw_thumbnails()
 
     def caption(self, i: int) -> str:
         iou = self.items[i]["iou"]
         return f"IoU {iou:.2f}\n{self.items[i]['name']}" if np.isfinite(iou) else f"IoU –\n{self.items[i]['name']}"
 
-    def thumbnail(self, i: int) -> QPixmap:
-        pix = self._cache.get(i)
-        if pix is None:
-            it = self.items[i]
-            step = max(1, max(it["image"].shape[:2]) // (2 * self.thumb_size))  # compose small, then scale
-            picture = seg.overlay(it["image"][::step, ::step], it["prediction"][::step, ::step], self.lut,
-                                  THUMB_ALPHA)
-            pix = QPixmap.fromImage(scale_image(to_qimage(picture), self.thumb_size))
-            self._cache[i] = pix
-            if len(self._cache) > 2000:
-                self._cache.popitem(last=False)
-        return pix
+    def make_thumbnail(self, i: int) -> QPixmap:
+        it = self.items[i]
+        step = max(1, max(it["image"].shape[:2]) // (2 * self.thumb_size))  # compose small, then scale
+        picture = seg.overlay(it["image"][::step, ::step], it["prediction"][::step, ::step], self.lut, THUMB_ALPHA)
+        return QPixmap.fromImage(scale_image(to_qimage(picture), self.thumb_size))
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.order)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.order):
-            return None
-        i = int(self.order[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.caption(i)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self.thumbnail(i)
+    def role_data(self, i: int, role):
         if role == Qt.ItemDataRole.ForegroundRole and self.items[i]["iou"] < LOW_IOU:
             return LOW_IOU_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.caption(i).replace("\n", " · ")
-        if role == self.OriginalIndexRole:
-            return i
         return None
 
 

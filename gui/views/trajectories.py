@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gui.views.hidden_state import READ_ORDERS, read_span, span_path
+from gui.views.hidden_state import READ_ORDERS, probe_image_plot, read_span, show_probe_image, span_path
 from gui.views.grad_curve import fit_axes
 from gui.views.loss_plot import GridAxis
 
@@ -94,28 +94,8 @@ class TrajectoryView(QtWidgets.QWidget):
         self.title.setWordWrap(True)
 
         # probe image with the part read so far
-        self._image_widget = pg.GraphicsLayoutWidget()
-        self._image_plot = self._image_widget.addPlot()
-        self._image_plot.setMouseEnabled(x=False, y=False)
-        self._image_plot.setMenuEnabled(False)
-        self._image_plot.hideButtons()
-        for axis in ("left", "bottom"):
-            self._image_plot.hideAxis(axis)
-        self._image_plot.invertY(True)
-        self._image_plot.setAspectLocked(True)
-        self.image_item = pg.ImageItem(axisOrder="row-major")
-        self._image_plot.addItem(self.image_item)
-        self._dim_item = QtWidgets.QGraphicsPathItem()
-        self._dim_item.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
-        self._dim_item.setBrush(DIM)
-        self._current_item = QtWidgets.QGraphicsPathItem()
-        fill = QtGui.QColor(CURRENT)
-        fill.setAlpha(90)
-        self._current_item.setBrush(fill)
-        self._current_item.setPen(pg.mkPen(CURRENT, width=2))
-        for z, item in enumerate((self._dim_item, self._current_item), start=1):
-            item.setZValue(z)
-            self._image_plot.addItem(item, ignoreBounds=True)
+        (self._image_widget, self._image_plot, self.image_item, self._dim_item,
+         self._current_item) = probe_image_plot(DIM, CURRENT, 90)
 
         # forget-gate histogram
         self._hist_plot = pg.PlotWidget(axisItems={"left": GridAxis("left"), "bottom": GridAxis("bottom")})
@@ -335,14 +315,7 @@ class TrajectoryView(QtWidgets.QWidget):
         if not visible:
             self._image_shape = (0, 0)
             return
-        image = np.asarray(image, dtype=np.float32)
-        if image.ndim == 3 and image.shape[2] == 1:
-            image = image[:, :, 0]
-        self.image_item.setImage(image, autoLevels=False, levels=(0.0, 1.0))
-        shape = image.shape[:2]
-        if shape != self._image_shape:
-            self._image_shape = shape
-            self._image_plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0.02)
+        self._image_shape = show_probe_image(self._image_plot, self.image_item, image, self._image_shape)
 
     def _update_read_region(self) -> None:
         height, width = self._image_shape

@@ -6,18 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QThread, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from gui.video_worker import EdgeVideoExport, VideoWorker
+from gui.views.fit_on_show import FitOnShow
 from gui.worker import start_in_thread
 
 SIZES = {"320×240": (240, 320), "160×120": (120, 160), "640×480": (480, 640), "as recorded": None}
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.gif *.webm *.m4v *.mpg *.mpeg *.wmv *.ogv);;All files (*)"
 
 
-class VideoEdgesView(QWidget):
+class VideoEdgesView(FitOnShow, QWidget):
     failed = Signal(str, str)  # message, hint: the window shows a dialog
     exported = Signal(str)  # path of a written edge video
 
@@ -217,17 +218,6 @@ class VideoEdgesView(QWidget):
             self.slider.blockSignals(True)
             self.slider.setValue(index)
             self.slider.blockSignals(False)
-
-    def _fit(self) -> None:
-        """Whole frames in view; a hidden view (another tab shown) has no size to fit to: wait for show."""
-        self._fit_later = False
-        for view in self.views.values():
-            view.autoRange(padding=0)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._fit_later:
-            QTimer.singleShot(0, self._fit)
 
     @Slot()
     def _on_ended(self) -> None:

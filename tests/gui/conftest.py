@@ -24,3 +24,19 @@ def fail_on_qt_warnings():
     QtCore.qInstallMessageHandler(previous)
     if collected:
         pytest.fail("Qt warnings during the test:\n" + "\n".join(collected), pytrace=False)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The main window, shown, with throwaway settings (tests/gui/window_helpers.py drives it)."""
+    from window_helpers import open_window
+
+    w = open_window(qtbot, tmp_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch):
+    """Trainings write their cache under tmp_path, not the user's."""
+    monkeypatch.setenv("RNN_VISION_LAB_CACHE", str(tmp_path / "cache"))

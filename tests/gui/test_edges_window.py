@@ -11,11 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
 from engine.config import RunConfig
 from engine.data.video import read_frames, write_video
-from gui.main_window import MainWindow
+from window_helpers import load_data, train_to_end
 
 TRAIN_TIMEOUT_MS = 90_000
 TINY = {"hidden": 4, "epochs": 1, "batch": 4, "threads": 1, "augment": False,
@@ -49,19 +48,7 @@ def write_photos(root: Path, n: int = 8, with_edges: bool = False) -> Path:
     return root / "images"
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("RNN_VISION_LAB_CACHE", str(tmp_path / "cache"))
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def set_tiny(window) -> None:
@@ -94,15 +81,12 @@ def test_a_photo_folder_switches_the_task_to_edges(window, qtbot, tmp_path):
 
 def test_a_short_edges_training_fills_the_results_page(window, qtbot, tmp_path):
     images = write_photos(tmp_path / "pairs", with_edges=True)
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=20_000):
-        window.session.load(f"pairs:{images},{images.parent / 'edges'}?test=0.25", "edges")
+    load_data(window, qtbot, f"pairs:{images},{images.parent / 'edges'}?test=0.25", "edges", timeout=20_000)
     assert window.model_panel.current_task() == "edges"
     assert "annotator" in window.data_panel.summary.text()
     set_tiny(window)
-    with qtbot.waitSignal(window.session.runFinished, timeout=TRAIN_TIMEOUT_MS) as finished:
-        window.actions_by_name["train"].trigger()
-    qtbot.waitUntil(lambda: window.session.state == "idle", timeout=5000)
-    assert finished.args[0].reason == "done", window.presenter.progress_label.text()
+    finished = train_to_end(window, qtbot, TRAIN_TIMEOUT_MS)
+    assert finished.reason == "done", window.presenter.progress_label.text()
     compare = window.edge_compare
     assert window.results.currentWidget() is compare
     assert compare.labels()[0].startswith("probe: ") and any(k.startswith("test: ") for k in compare.labels())

@@ -10,37 +10,29 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from gui.main_window import MainWindow
+from window_helpers import load_data, train_to_end
 
 TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    with qtbot.waitSignal(w.session.dataLoaded, timeout=30_000):
-        w.session.load("demo")
-    panel = w.model_panel
+def window(window, qtbot):
+    """The window of tests/gui/conftest.py with the demo digits loaded and a small one-epoch model set."""
+    load_data(window, qtbot, "demo")
+    panel = window.model_panel
     panel.hidden.setValue(16)
     panel.epochs.setValue(1)
     panel.threads.setValue(1)
-    yield w
-    w.close()
+    return window
 
 
 def test_a_training_draws_its_gradient_curve_and_trajectories(window, qtbot):
     w, gates = window, window.gates
     w.model_panel.cell_group.button(0).click()  # RNN
-    with qtbot.waitSignal(w.session.runFinished, timeout=TIMEOUT_MS):
-        w.actions_by_name["train"].trigger()
-    qtbot.waitUntil(lambda: w.session.state == "idle", timeout=5000)
+    train_to_end(w, qtbot, TIMEOUT_MS)
     view = gates.gradients
     assert view.run_labels() == ["run 1, 16 units"]
     norms = view.norms("run 1, 16 units")
@@ -74,9 +66,7 @@ def test_a_training_draws_its_gradient_curve_and_trajectories(window, qtbot):
 
     # a second run with another cell overlays its curve; the forget-gate histogram follows the step
     w.model_panel.cell_group.button(1).click()  # LSTM
-    with qtbot.waitSignal(w.session.runFinished, timeout=TIMEOUT_MS):
-        w.actions_by_name["train"].trigger()
-    qtbot.waitUntil(lambda: w.session.state == "idle", timeout=5000)
+    train_to_end(w, qtbot, TIMEOUT_MS)
     assert view.run_labels() == ["run 1, 16 units", "run 2, 16 units"]
     assert any(name.endswith("LSTM") for name in view.legend_names())
     counts, _ = t.histogram()

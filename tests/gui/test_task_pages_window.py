@@ -8,42 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
 from engine.data.video import read_frames
-from gui.main_window import MainWindow
+from window_helpers import load_data, train_to_end
 
 TRAIN_TIMEOUT_MS = 90_000
 TINY = {"hidden": 4, "layers": 1, "epochs": 1, "batch": 8, "threads": 1, "augment": False}
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("RNN_VISION_LAB_CACHE", str(tmp_path / "cache"))
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-
-
-def load(window, qtbot, spec: str, task: str) -> None:
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        window.session.load(spec, task)
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def train(window, qtbot, **changes) -> None:
     panel = window.model_panel
     panel.set_config({**panel.config(), **TINY, **changes})
-    with qtbot.waitSignal(window.session.runFinished, timeout=TRAIN_TIMEOUT_MS) as finished:
-        window.actions_by_name["train"].trigger()
-    qtbot.waitUntil(lambda: window.session.state == "idle", timeout=5000)
-    assert finished.args[0].reason == "done", window.progress_label.text()
+    finished = train_to_end(window, qtbot, TRAIN_TIMEOUT_MS)
+    assert finished.reason == "done", window.progress_label.text()
 
 
 def test_demo_button_loads_the_tasks_own_data_and_the_panel_its_settings(window, qtbot):
@@ -80,7 +60,7 @@ def test_demo_button_loads_the_tasks_own_data_and_the_panel_its_settings(window,
 
 
 def test_moving_digits_are_read_again_for_the_task_chosen(window, qtbot):
-    load(window, qtbot, "moving:40", "predict")
+    load_data(window, qtbot, "moving:40", "predict")
     assert "sequences" in window.data_panel.summary.text()
     with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
         window.model_panel.set_task("video-classify")  # the same spec fits it: read as labelled clips
@@ -88,7 +68,7 @@ def test_moving_digits_are_read_again_for_the_task_chosen(window, qtbot):
 
 
 def test_a_short_segment_training_shows_the_worst_images_first_and_exports_masks(window, qtbot, tmp_path):
-    load(window, qtbot, "shapes:24", "segment")
+    load_data(window, qtbot, "shapes:24", "segment")
     train(window, qtbot, options={"side": 32, "width": 4})
     pages = window.task_pages
     view = pages.segment
@@ -107,7 +87,7 @@ def test_a_short_segment_training_shows_the_worst_images_first_and_exports_masks
 
 
 def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, tmp_path):
-    load(window, qtbot, "moving:24?digits=1", "predict")
+    load_data(window, qtbot, "moving:24?digits=1", "predict")
     assert window.model_panel.current_task() == "predict"
     train(window, qtbot, cell="convlstm", options={"context": 3, "horizon": 3})  # 20-frame data cut to 6
     pages, player = window.task_pages, window.task_pages.player
@@ -139,7 +119,7 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
 
 
 def test_a_short_clip_classification_fills_the_classify_results_page(window, qtbot):
-    load(window, qtbot, "moving:40", "video-classify")
+    load_data(window, qtbot, "moving:40", "video-classify")
     train(window, qtbot, cell="gru", options={"label": "digit"})
     assert window.results.currentWidget() is window.results_pages["classify"]
     gallery = window.gallery._model

@@ -16,25 +16,10 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from gui.main_window import MainWindow
+from window_helpers import load_data, train_to_end
 
 DEMO_TEST_SIZE = 359  # sklearn's 1,797 digits, a 20 % test split
 TRAIN_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-
-
-def load_demo(window, qtbot) -> None:
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        window.session.load("demo")
 
 
 def set_small_model(window, qtbot, epochs: int = 1, hidden: int = 16) -> None:
@@ -48,15 +33,12 @@ def set_small_model(window, qtbot, epochs: int = 1, hidden: int = 16) -> None:
 def train(window, qtbot, epochs: int = 1):
     """Press Train and wait for the run to finish; returns the Finished event."""
     set_small_model(window, qtbot, epochs)
-    with qtbot.waitSignal(window.session.runFinished, timeout=TRAIN_TIMEOUT_MS) as finished:
-        window.actions_by_name["train"].trigger()
-    qtbot.waitUntil(lambda: window.session.state == "idle", timeout=5000)
-    return finished.args[0]
+    return train_to_end(window, qtbot, TRAIN_TIMEOUT_MS)
 
 
 @pytest.fixture
 def trained(window, qtbot):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     train(window, qtbot)
     return window
 
@@ -78,7 +60,7 @@ def take_error(window, qtbot) -> str:
 
 # ---- data ----
 def test_demo_data_shows_its_summary_and_thumbnails(window, qtbot):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     summary = window.data_panel.summary.text()
     assert "demo" in summary and "digits" in summary.lower()
     assert "359 test" in summary
@@ -88,7 +70,7 @@ def test_demo_data_shows_its_summary_and_thumbnails(window, qtbot):
 
 
 def test_parameter_count_follows_hidden_size(window, qtbot):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     panel = window.model_panel
     panel.hidden.setValue(16)
     small = panel.params.text()
@@ -129,7 +111,7 @@ def test_train_gru_fills_every_view(trained, qtbot):
 
 
 def test_pause_resume_stop(window, qtbot):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     set_small_model(window, qtbot, epochs=200)
     s, actions = window.session, window.actions_by_name
     progress = []
@@ -159,7 +141,7 @@ def test_pause_resume_stop(window, qtbot):
 
 
 def test_stop_while_paused(window, qtbot):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     set_small_model(window, qtbot, epochs=200)
     s = window.session
     with qtbot.waitSignal(s.progress, timeout=TRAIN_TIMEOUT_MS):
@@ -174,7 +156,7 @@ def test_closing_mid_training_is_clean(qtbot, tmp_path, capfd):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(settings)
     w.show()
-    load_demo(w, qtbot)
+    load_data(w, qtbot, "demo")
     set_small_model(w, qtbot, epochs=200)
     # close after the first epoch, so the run has written a checkpoint that its Finished event names
     with qtbot.waitSignal(w.session.metrics, timeout=TRAIN_TIMEOUT_MS, check_params_cb=lambda m: m.split == "val"):
@@ -285,7 +267,7 @@ def test_train_without_data_says_so(window, qtbot):
 
 # ---- files ----
 def test_save_config_then_load_it_back(window, qtbot, tmp_path, monkeypatch):
-    load_demo(window, qtbot)
+    load_data(window, qtbot, "demo")
     panel, c = window.model_panel, window.controller
     qtbot.mouseClick(panel.cell_group.button(1), Qt.MouseButton.LeftButton)  # LSTM
     panel.hidden.setValue(24)
