@@ -247,12 +247,8 @@ def _read_video(spec: DataSpec, progress=None, cancel=None) -> np.ndarray:
 
     video_spec = DataSpec(spec.kind, spec.path, {k: v for k, v in spec.options.items() if k == "stride"})
     grey = spec.options.get("grey", "1") not in ("0", "false", "no")
-    try:
-        frames = read_frames(video_spec, size=_size(spec.options.get("size", "64x64")), grey=grey,
-                             progress=progress, cancel=cancel)
-    except ValueError:  # read_frames stacks nothing when the source opened but then gave no frame
-        raise DataError(f"{Path(spec.path).name} has 0 frames that could be decoded: a clip needs at least 2.",
-                        "Give a longer video, or re-encode it, e.g. ffmpeg -i IN -c:v mpeg4 OUT.mp4.") from None
+    frames = read_frames(video_spec, size=_size(spec.options.get("size", "64x64")), grey=grey,
+                         progress=progress, cancel=cancel)  # a DataError when no frame decodes
     return np.ascontiguousarray(frames.transpose(0, 3, 1, 2))
 
 

@@ -249,7 +249,7 @@ def read_frames(spec: str | DataSpec, *, size=None, grey: bool = False, limit: i
                 break
         name = source.name
     if not frames:  # e.g. a one-frame MP4 whose only frame the decoder drops
-        raise DataError(f"{name}: no frame could be decoded.",
+        raise DataError(f"{name}: 0 frames could be decoded.",
                         "The file may hold a single frame or a broken stream; re-encode it, e.g. "
                         "ffmpeg -i IN -c:v mpeg4 OUT.mp4, or use a longer clip.")
     if progress is not None:
