@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
 
 from engine.data.guess import IMAGE_SUFFIXES
@@ -211,15 +211,9 @@ class Controller(QObject):
         panel, data = self.w.model_panel, self.w.session.data
         try:
             config = RunConfig.from_dict(panel.config())
-            if config.task == "classify":
-                if data is None or not data.fits("classify"):
-                    panel.show_count(None, "(load data to see)")
-                    return
-                h, w, c = data.data.train.image_shape
-                panel.show_count(registry.parameter_count(config, (c, h, w), len(data.data.train.class_names)))
-            else:
-                count = registry.parameter_count(config, (3, 0, 0), 0)
-                panel.show_count(count, "" if count is not None else "(counted when training starts)")
+            shape, classes = data.model_shape() if data is not None and data.fits(config.task) else ((3, 0, 0), 0)
+            count = registry.parameter_count(config, shape, classes)
+            panel.show_count(count, "" if count is not None else "(load data to see)")
         except UserError:
             panel.show_count(None)
 

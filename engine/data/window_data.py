@@ -51,6 +51,21 @@ class WindowData:
     def skipped(self) -> list[tuple[str, str]]:
         return self.summary.skipped
 
+    def model_shape(self) -> tuple[tuple[int, int, int], int]:
+        """((c, h, w), classes) as engine.tasks.registry.parameter_count takes them; (3, 0, 0), 0 where unknown."""
+        data = self.data
+        if hasattr(data, "class_names") and isinstance(getattr(data, "train", None), list):  # segmentation
+            h, w = data.train[0].image.shape[:2] if data.train else (0, 0)
+            return (3, h, w), len(data.class_names)
+        train = getattr(data, "train", None)
+        if hasattr(train, "frames"):  # sequences (N, T, C, H, W)
+            _, _, c, h, w = train.frames.shape
+            return (int(c), int(h), int(w)), len(train.class_names or [])
+        if hasattr(train, "image_shape"):  # classification
+            h, w, c = train.image_shape
+            return (c, h, w), len(train.class_names)
+        return (3, 0, 0), 0
+
 
 @dataclass(frozen=True)
 class Loader:

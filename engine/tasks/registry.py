@@ -79,14 +79,30 @@ def get(name: str):
 
 def parameter_count(config, image_shape: tuple[int, int, int], classes: int) -> int:
     """Model size for a config and data shape (c, h, w), without importing torch (the window calls it often).
-    None for a task whose size has no formula here (the window shows a dash)."""
-    from engine.models.sizes import classifier_parameters, edge_parameters
+    None when the size needs data not given (segment: classes < 2; predict, video-classify: h = 0) or the
+    task has no formula here (the window shows a dash). Option defaults as in the tasks' own modules."""
+    from engine.models import sizes
 
+    options, c = dict(config.options or {}), image_shape[0]
     if config.task == "edges":  # fully convolutional: no dependence on the image size
-        width = int((config.options or {}).get("width", 16))
-        return edge_parameters(config.cell, config.hidden, config.layers, config.bidirectional, width)
+        width = int(options.get("width", 16))
+        return sizes.edge_parameters(config.cell, config.hidden, config.layers, config.bidirectional, width)
+    if config.task == "segment":  # fully convolutional too; the head has one output per class
+        if classes < 2:
+            return None
+        return sizes.segmenter_parameters(classes, config.cell, config.hidden, config.layers, config.bidirectional,
+                                          int(options.get("width", 16)), int(options.get("patch", 1)))
+    if config.task == "predict":
+        if not image_shape[1]:
+            return None
+        return sizes.forecaster_parameters(config.cell, c, config.hidden, config.layers,
+                                           int(options.get("kernel", 3)), int(options.get("patch", 4)))
+    if config.task == "video-classify":
+        if not image_shape[1] or classes < 1:
+            return None
+        return sizes.clip_classifier_parameters(c, classes, config.cell, config.hidden, config.layers)
     if config.task != "classify":
         return None
 
-    return classifier_parameters(image_shape, classes, config.cell, config.hidden, config.layers,
-                                 config.bidirectional, config.read)
+    return sizes.classifier_parameters(image_shape, classes, config.cell, config.hidden, config.layers,
+                                       config.bidirectional, config.read)
