@@ -91,6 +91,10 @@ def _pairs(spec, task, progress, cancel):  # image + edge map pairs, or image + 
     return (segment_data if task == "segment" else _edges)(spec, task, progress, cancel)
 
 
+def _shapes(spec, task, progress, cancel):  # the demo's masks, or their outlines as edge targets
+    return (_edges if task == "edges" else segment_data)(spec, task, progress, cancel)
+
+
 def _moving(spec, task, progress, cancel):  # two bouncing digits to predict, or one to name
     return (clip_data if task == "video-classify" else sequence_data)(spec, task, progress, cancel)
 
@@ -104,15 +108,16 @@ LOADERS: dict[str, Loader] = {
     "pairs": Loader(("edges", "segment"), _pairs),
     "images": Loader(("edges",), _edges),
     "weizmann": Loader(("segment",), segment_data),
-    "shapes": Loader(("segment",), segment_data),
+    "shapes": Loader(("segment", "edges"), _shapes),
     "mmnist": Loader(("predict",), sequence_data),
     "moving": Loader(("predict", "video-classify"), _moving),
     "video": Loader(("predict",), sequence_data),  # opened from the window only while the task is predict
     "frames": Loader(("predict",), sequence_data),
     "videos": Loader(("video-classify",), clip_data),
 }
-# The built-in data the Demo button loads for each task (edges has none: the digits, and the task switches).
-DEMOS = {"classify": "demo", "segment": "shapes", "predict": "moving:1000", "video-classify": "moving:3000"}
+# The built-in data the Demo button loads for each task.
+DEMOS = {"classify": "demo", "edges": "shapes:120", "segment": "shapes", "predict": "moving:1000",
+         "video-classify": "moving:3000"}
 
 # What to open for each task, for the data panel and Train when the loaded data does not fit.
 NEEDS = {

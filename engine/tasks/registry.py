@@ -29,7 +29,7 @@ TASKS = {
     "edges": TaskEntry("edges", "Edge maps",
                        "Find object boundaries: a ReNet sweeps rows and columns for context; compared with "
                        "Canny and Sobel on the BSDS benchmark.",
-                       "engine.tasks.edges", ("bsds", "pairs", "images"),
+                       "engine.tasks.edges", ("bsds", "pairs", "images", "shapes"),
                        dict(hidden=32, layers=1, bidirectional=True, epochs=20, batch=4, lr=3e-3,
                             schedule="cosine", clip=1.0, val_fraction=0.1, augment=True), metric="f1"),
     "segment": TaskEntry("segment", "Segmentation",

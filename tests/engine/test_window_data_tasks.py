@@ -14,7 +14,7 @@ from engine.errors import DataError
 
 def test_shapes_summary_shows_each_image_beside_its_coloured_mask():
     data = load_for_window("shapes:12", "segment")
-    assert data.task == "segment" and data.tasks == ("segment",) and len(data.data.train) == 9
+    assert data.task == "segment" and data.tasks == ("segment", "edges") and len(data.data.train) == 9
     s = data.summary
     assert s.captions[:2] == ["shape0000", "mask"]
     assert s.thumbnails[1].shape == s.thumbnails[0].shape and s.thumbnails[1].ndim == 3
@@ -51,7 +51,8 @@ def test_videos_load_only_as_frame_prediction_data(tmp_path):
 
 def test_demos_needs_and_guesses(tmp_path):
     assert [demo_for(t) for t in ("classify", "segment", "predict", "edges")] == \
-        ["demo", "shapes", "moving:1000", "demo"]
+        ["demo", "shapes", "moving:1000", "shapes:120"]
+    assert tasks_for(demo_for("edges")) == ("segment", "edges")
     assert tasks_for(demo_for("video-classify")) == ("predict", "video-classify")
     assert "Weizmann" in what_fits("segment") and ".npz" in what_fits("predict")
     horse = tmp_path / "horse"
@@ -79,3 +80,18 @@ def test_pairs_are_masks_for_segment_and_edge_maps_for_edges(tmp_path):
     assert masks.task == "segment" and masks.data.class_names == ["background", "foreground"]
     assert masks.summary.captions[:2] == ["0", "mask"] and "2 classes" in masks.summary.lines[2]
     assert load_for_window(spec, "edges").task == "edges"
+
+
+def test_the_shapes_demo_serves_edges_with_the_true_outlines_as_targets():
+    from engine.data.edge_data import outlines
+
+    mask = np.zeros((6, 6), np.uint8)
+    mask[2:4, 2:5] = 1
+    edge = outlines(mask)
+    assert edge[1, 2] and edge[3, 2] and edge[2, 1] and edge[2, 4] and not edge[0, 0] and not edge[5, 5]
+    data = load_for_window("shapes:8", "edges")
+    assert data.task == "edges" and data.data.annotated
+    sample = data.data.test[0]
+    assert sample.image.shape == (128, 128, 3) and len(sample.truths) == 1
+    assert 0.005 < sample.truths[0].mean() < 0.2  # thin outlines, not filled shapes
+    assert load_for_window("shapes:8", "segment").task == "segment"

@@ -97,6 +97,14 @@ def test_a_short_edges_training_fills_the_results_page(window, qtbot, tmp_path):
     assert window.live_tab.mode() == "video"
 
 
+def test_demo_with_the_edges_task_loads_the_shapes_and_their_outlines(window, qtbot):
+    window.model_panel.set_task("edges")
+    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+        window.actions_by_name["demo"].trigger()
+    assert window.session.spec.startswith("shapes") and window.model_panel.current_task() == "edges"
+    assert window.session.data.data.annotated and "annotator" in window.data_panel.summary.text()
+
+
 @pytest.fixture(scope="module")
 def edge_predictor(tmp_path_factory):
     """A tiny edges model trained for real (one epoch, the engine alone), loaded as the window loads one."""
