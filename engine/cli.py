@@ -168,15 +168,11 @@ def cmd_predict(args) -> int:
     if predictor.payload["task"] == "segment":
         return _predict_masks(predictor, args)
     results = predictor.predict_files(args.images)
-    for item in results:
-        if "error" in item:
-            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
-        else:
-            note = " (inverted to match the training data's light-on-dark ink)" if item["inverted"] else ""
-            print(f"{item['path']}\t{item['class']}\t{item['probability']:.3f}{note}")
-    if args.json:
-        print(json.dumps({"predictions": results}))
-    return 1 if any("error" in item for item in results) else 0
+    def line(item):
+        note = " (inverted to match the training data's light-on-dark ink)" if item["inverted"] else ""
+        return f"{item['path']}\t{item['class']}\t{item['probability']:.3f}{note}"
+
+    return _report(results, "predictions", line, args.json)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,16 +209,8 @@ def _predict_edges(predictor, args) -> int:
             results.append(predictor.write_edge_video(path, target))
         except UserError as error:
             results.append({"path": path, "error": error.message})
-    for item in results:
-        if "error" in item:
-            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
-        elif "video" in item:
-            print(f"{item['path']}\t{item['video']}\t{item['frames']} frames")
-        else:
-            print(f"{item['path']}\t{item['edges']}\t{item['thin']}")
-    if args.json:
-        print(json.dumps({"edges": results}))
-    return 1 if any("error" in item for item in results) else 0
+    return _report(results, "edges", lambda item: f"{item['path']}\t{item['video']}\t{item['frames']} frames"
+                   if "video" in item else f"{item['path']}\t{item['edges']}\t{item['thin']}", args.json)
 
 
 def _predict_frames(predictor, args) -> int:
@@ -239,14 +227,8 @@ def _predict_frames(predictor, args) -> int:
             results.append(predictor.write_rollout(spec, target, args.frames))
         except UserError as error:
             results.append({"path": spec, "error": error.message})
-    for item in results:
-        if "error" in item:
-            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
-        else:
-            print(f"{item['path']}\t{item['video']}\t{item['seed_frames']} seed + {item['generated']} generated frames")
-    if args.json:
-        print(json.dumps({"rollouts": results}))
-    return 1 if any("error" in item for item in results) else 0
+    return _report(results, "rollouts", lambda item: f"{item['path']}\t{item['video']}\t{item['seed_frames']} seed + "
+                   f"{item['generated']} generated frames", args.json)
 
 
 def _predict_masks(predictor, args) -> int:
@@ -254,11 +236,16 @@ def _predict_masks(predictor, args) -> int:
         raise ConfigError("A segment checkpoint writes mask images: give --out DIR.",
                           "For example: predict --checkpoint runs/seg/model.ckpt horse.jpg --out masks/")
     results = predictor.predict_files(args.images, args.out)
+    return _report(results, "masks", lambda item: f"{item['path']}\t{item['mask']}\t{item['overlay']}", args.json)
+
+
+def _report(results: list[dict], key: str, line, as_json: bool) -> int:
+    """One line per result on stdout (errors on stderr), the JSON line last; exit 1 when any input failed."""
     for item in results:
         if "error" in item:
             print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
         else:
-            print(f"{item['path']}\t{item['mask']}\t{item['overlay']}")
-    if args.json:
-        print(json.dumps({"masks": results}))
+            print(line(item))
+    if as_json:
+        print(json.dumps({key: results}))
     return 1 if any("error" in item for item in results) else 0
