@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,28 +47,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, QTimer
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from gui.app import create_app
-    from gui.main_window import MainWindow
+    from shot_window import ShotWindow
 
-    app = create_app([])
-    settings_dir = tempfile.TemporaryDirectory(prefix="rnn-lab-shot-")
-    settings = QSettings(str(Path(settings_dir.name) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)  # default geometry, not the user's
-    deadline = time.monotonic() + args.timeout
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_for(what: str, predicate) -> None:
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"gave up waiting for {what} after {args.timeout:.0f} s")
-            wait(50)
+    shots = ShotWindow(args.timeout)
+    window, wait, wait_for = shots.window, shots.wait, shots.wait_for
 
     base = Path(args.path)
     base.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         window.close()
         window.controller.join_warm_up()
-        settings_dir.cleanup()
+        shots.close()
 
 
 if __name__ == "__main__":

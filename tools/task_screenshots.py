@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,26 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1200)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from shot_window import ShotWindow
 
-    from gui.app import create_app
-    from gui.main_window import MainWindow
-
-    app = create_app([])  # noqa: F841 (kept alive)
-    settings_dir = tempfile.TemporaryDirectory(prefix="rnn-lab-shot-")
-    window = MainWindow(QSettings(str(Path(settings_dir.name) / "s.ini"), QSettings.Format.IniFormat))
-    deadline = time.monotonic() + args.timeout
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def wait_for(what: str, predicate) -> None:
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"gave up waiting for {what}")
-            wait(50)
+    shots = ShotWindow(args.timeout)
+    window, wait, wait_for = shots.window, shots.wait, shots.wait_for
 
     def shot(name: str) -> None:
         wait(400)
@@ -105,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"task_screenshots: {error}", file=sys.stderr)
         return 1
     finally:
-        window.close()
-        settings_dir.cleanup()
+        shots.close()
 
 
 if __name__ == "__main__":
