@@ -5,8 +5,9 @@
   truth or the prediction);
 - fg_iou and dice: "foreground" is every class but 0 (background), merged: IoU = |P n T| / |P u T| and
   Dice = 2 |P n T| / (|P| + |T|), pixels pooled over the images (for two classes fg_iou is the class-1 IoU);
-- per-image IoU (image_iou): the foreground IoU of each image on its own (1 when both are empty), which
-  orders the worst-first gallery.
+- per-image IoU (image_iou): each image on its own, the mean IoU of the non-background classes it shows
+  or is said to show (for two classes its foreground IoU; 1 when both are empty); it orders the worst-first
+  gallery.
 """
 from __future__ import annotations
 
@@ -42,8 +43,14 @@ def scores(matrix, class_names: list[str] | None = None) -> dict:
 
 
 def image_iou(pred: np.ndarray, truth: np.ndarray) -> float:
-    """Foreground IoU of one image (void pixels left out); 1.0 when neither has foreground."""
+    """IoU of one image (void pixels left out): the mean over the non-background classes in its truth or its
+    prediction, so an object found in the right place but named wrongly scores 0, not 1 (for two classes this
+    is the foreground IoU); 1.0 when neither has foreground."""
     keep = truth != VOID
-    p, t = (pred != 0) & keep, (truth != 0) & keep
-    union = int((p | t).sum())
-    return float((p & t).sum() / union) if union else 1.0
+    scores = []
+    for c in np.union1d(np.unique(pred[keep]), np.unique(truth[keep])):
+        if c == 0:
+            continue
+        p, t = (pred == c) & keep, (truth == c) & keep
+        scores.append((p & t).sum() / (p | t).sum())
+    return float(np.mean(scores)) if scores else 1.0

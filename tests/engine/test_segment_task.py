@@ -44,6 +44,8 @@ def test_image_iou_and_empty_cases():
     truth = np.array([[0, 1], [1, 1]])
     assert sm.image_iou(np.array([[0, 1], [0, 1]]), truth) == pytest.approx(2 / 3)
     assert sm.image_iou(np.zeros((2, 2)), np.zeros((2, 2))) == 1.0
+    assert sm.image_iou(np.array([[0, 2], [2, 2]]), truth) == 0.0  # found where it is, but named wrongly
+    assert sm.image_iou(np.array([[0, 1], [2, 2]]), np.array([[0, 1], [2, 255]])) == 1.0  # void not scored
 
 
 def test_loss_is_low_for_the_right_answer_and_ignores_void():
