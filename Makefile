@@ -21,6 +21,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/edges_fps.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_overhead.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/video_edges_fps.py --threads 1
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/player_fps.py
+	$(BIN)/python bench/grad_overhead.py --read pixels
 
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python tools/screenshot.py resources/screenshot.png
