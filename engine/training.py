@@ -268,7 +268,7 @@ class Trainer:
         if norms is not None:
             cfg = self.config
             self.on_event(Snapshot("grad_norms", {"norms": norms}, {
-                "cell": cfg.cell, "read": cfg.read, "step": global_step, "epoch": epoch,
+                "cell": cfg.cell, "read": getattr(task, "steps_are", cfg.read), "step": global_step, "epoch": epoch,
                 "which": "last layer, forward direction"}, epoch, global_step))
 
     def _emit_probe(self, task, model, prepared, dev, epoch, global_step) -> None:

@@ -13,7 +13,7 @@ from gui.views.trajectories import TrajectoryView
 
 # short enough for the comparison's narrow plot; the unit words of the captions come from them
 AXIS_LABELS = {"rows": "time step t = image row t", "cols": "time step t = image column t",
-               "pixels": "time step t = pixel t"}
+               "pixels": "time step t = pixel t", "frames": "time step t = frame t"}
 NO_TRAJECTORIES = ("No trajectories yet.\n\nThey are computed at the end of a classification run: train a "
                    "model (F5) and this page shows how its hidden state moves while it reads the images. "
                    "For a model loaded from a file, press the button.")
@@ -85,7 +85,8 @@ class Gates(QObject):
         self._label = f"run {self._runs}, {cfg.get('hidden', '?')} units"
         self._splits = self.w.session.splits
         self._latest_norms = None
-        self.gradients.set_axis_label(axis_label(cfg.get("read", "")))
+        # a clip classifier reads frames; an image classifier rows, columns or pixels
+        self.gradients.set_axis_label(axis_label("frames" if cfg.get("task") == "video-classify" else cfg.get("read", "")))
         # the last run's trajectories would pass for this run's: the page waits for the new ones instead
         self.trajectories.stop()
         self._placeholder_text.setText(f"Training run {self._runs}… its trajectories appear here when it ends.")

@@ -16,11 +16,13 @@ from engine.data.sequences import DIRECTIONS, SequenceSet, SequenceSplits, _spli
     load_sequences, _digit_source, _int
 from engine.errors import ConfigError, DataError
 from engine.events import Snapshot
+from engine.gradients import grad_norms_through_time
+from engine.models.recurrent import RecurrentStack
 from engine.tasks.base import Prepared, Task
 from engine.tasks.classify import LabelTraining, classification_results
 
 OPTION_DEFAULTS = {"label": "digit", "length": 10}
-_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+_CELLS = ("rnn", "lstm", "gru")
 
 
 class ClipClassifier(nn.Module):
@@ -31,18 +33,21 @@ class ClipClassifier(nn.Module):
             nn.Conv2d(2 * channels, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(),
             nn.Conv2d(32, 32, 3, 2, 1), nn.ReLU(), nn.AdaptiveAvgPool2d(8), nn.Flatten(),
             nn.Linear(32 * 64, 128), nn.ReLU())
-        self.rnn = _CELLS[cell](128, hidden, layers, batch_first=True, dropout=dropout if layers > 1 else 0.0)
+        # the stack that also runs step by step: gradients through time (engine.gradients) and per-step states
+        self.rnn = RecurrentStack(cell, 128, hidden, layers, False, dropout)
         self.head = nn.Linear(hidden, classes)
 
     def forward(self, clips: torch.Tensor, return_states: bool = False):
-        x = clips.float() / 255.0 if clips.dtype == torch.uint8 else clips.float()
+        """(B, T, C, H, W) uint8 or float in [0, 1] -> logits; with return_states also the stack's per-step
+        states ({"hidden": (L, B, T, H), gates...})."""
+        x = clips.float() / 255.0 if clips.dtype == torch.uint8 else clips
         b, t = x.shape[:2]
         # each frame with its change from the previous one: motion is then visible to a single frame's encoder
         change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
         codes = self.encoder(torch.cat([x, change], 2).flatten(0, 1)).view(b, t, -1)
-        outputs, _ = self.rnn(codes)
+        outputs, _, states = self.rnn(codes, return_states)
         logits = self.head(outputs[:, -1])
-        return (logits, outputs) if return_states else logits
+        return (logits, states) if return_states else logits
 
 
 def _options(config) -> dict:
@@ -80,6 +85,7 @@ def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=No
 class VideoClassifyTask(LabelTraining, Task):
     name = "video-classify"
     selection_metric = "accuracy"
+    steps_are = "frames"  # what one time step of the recurrence reads (classify: its read order)
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         opts = _options(config)
@@ -108,6 +114,11 @@ class VideoClassifyTask(LabelTraining, Task):
 
     def parameter_count(self, config, info) -> int:
         return sum(p.numel() for p in self.build_model(config, info).parameters())
+
+    def grad_norms(self, model, inputs, targets):
+        """|dLoss/dh_t| over the clip's frames (uint8 clips scaled first: the float64 pass must not see 0-255)."""
+        x = inputs.float() / 255.0 if inputs.dtype == torch.uint8 else inputs
+        return grad_norms_through_time(model, model.rnn, x, targets, self.loss)
 
     @torch.no_grad()
     def evaluate(self, model, data, device, batch):

@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from engine.cli import main as cli_main
 from engine.config import RunConfig
@@ -66,3 +67,16 @@ def test_bad_settings_are_refused():
         config("moving:50", cell="convlstm")
     result = Trainer(config("mmnist:nothing.npz", epochs=1)).run()
     assert result["reason"] == "failed" and "labelled clips" in result["message"]
+
+
+def test_gradient_through_time_over_the_clip_frames():
+    from engine.tasks.video_classify import TASK, ClipClassifier
+
+    torch.manual_seed(0)
+    model = ClipClassifier(1, (32, 32), 4, "gru", 16, 1)
+    clips = torch.randint(0, 256, (3, 6, 1, 32, 32), dtype=torch.uint8)
+    norms = TASK.grad_norms(model, clips, torch.tensor([0, 1, 2]))
+    assert norms.shape == (6,) and np.isfinite(norms).all() and (norms > 0).all()
+    logits, states = model(clips, return_states=True)
+    assert logits.shape == (3, 4) and states["hidden"].shape == (1, 3, 6, 16)
+    assert torch.allclose(model(clips), logits, atol=1e-5)  # the stepwise pass is the same network

@@ -126,3 +126,8 @@ def test_a_short_clip_classification_fills_the_classify_results_page(window, qtb
     assert len(gallery.true) == 4 and gallery.class_names == [str(d) for d in range(10)]  # the 4 test clips
     assert gallery.images.shape[1:3] == (64, 64)  # each clip's last frame
     assert window.confusion._matrix.sum() == 4 and window.confusion._matrix.shape == (10, 10)
+    # the gradient through time over the clip's frames reached the Inside tab's Gradients page
+    gradients = window.gates.gradients
+    qtbot.waitUntil(lambda: bool(gradients.run_labels()), timeout=5000)
+    assert gradients.norms(gradients.run_labels()[-1]).shape == (10,)  # one norm per frame of the clip
+    assert gradients._axis_label == "time step t = frame t"
