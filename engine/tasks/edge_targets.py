@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from engine.errors import ConfigError
+from engine.tasks.options import read_options
 
 OPTIONS = {  # name: (default, type, what)
     "target": ("", str, "human, canny or sobel (default: human when the data has annotations, else canny)"),
@@ -44,20 +45,7 @@ TARGETS = ("human", "canny", "sobel")
 
 def task_options(config, annotated: bool) -> dict:
     """RunConfig.options checked and completed with the defaults."""
-    given = dict(config.options or {})
-    unknown = sorted(set(given) - set(OPTIONS))
-    if unknown:
-        known = "; ".join(f"{k} ({what})" for k, (_, _, what) in OPTIONS.items())
-        raise ConfigError(f"Unknown option(s) for the edges task: {', '.join(unknown)}.", f"Known options: {known}.")
-    values = {}
-    for name, (default, kind, what) in OPTIONS.items():
-        value = given.get(name, default)
-        try:
-            value = _coerce(value, kind)
-        except (TypeError, ValueError):
-            kind_name = "a list of numbers in [0.1, 4]" if kind is list else kind.__name__
-            raise ConfigError(f"Option {name} must be {kind_name}, got {value!r}.", what) from None
-        values[name] = value
+    values = read_options("edges", OPTIONS, config.options)
     values["target"] = values["target"] or ("human" if annotated else "canny")
     if values["target"] not in TARGETS:
         raise ConfigError(f"Unknown edge target {values['target']!r}.", f"Choose one of {', '.join(TARGETS)}.")
@@ -69,24 +57,6 @@ def task_options(config, annotated: bool) -> dict:
     if not 1 <= values["bench_thresholds"] <= 255 or values["width"] < 1:
         raise ConfigError("bench_thresholds must be 1-255 and width at least 1.")
     return values
-
-
-def _coerce(value, kind):
-    if kind is list:
-        items = value.split(",") if isinstance(value, str) else list(value)
-        floats = [float(v) for v in items]
-        if not floats or not all(0.1 <= f <= 4 for f in floats):
-            raise ValueError(value)
-        return floats
-    if kind is bool:
-        if isinstance(value, str):
-            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValueError(value)
-            return value.lower() in ("true", "1", "yes")
-        return bool(value)
-    if kind is int and isinstance(value, float) and not value.is_integer():
-        raise ValueError(value)
-    return kind(value)
 
 
 def training_size(samples, scale: float) -> tuple[int, int]:

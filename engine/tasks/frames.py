@@ -29,20 +29,24 @@ from engine.events import Snapshot
 from engine.models.conv_recurrent import CONV_CELLS
 from engine.models.forecaster import Forecaster
 from engine.tasks.base import Prepared, Task
+from engine.tasks.options import read_options
 
-OPTION_DEFAULTS = {"context": 10, "horizon": 10, "patch": 4, "kernel": 3, "sampling": 0.3, "l1": 0.0, "init": ""}
+OPTIONS = {  # name: (default, type, what)
+    "context": (10, int, "frames read before predicting (--context)"),
+    "horizon": (10, int, "frames predicted (--horizon)"),
+    "patch": (4, int, "frames enter as patch x patch blocks as channels"),
+    "kernel": (3, int, "convolution kernel of the recurrent cells (odd)"),
+    "sampling": (0.3, float, "scheduled sampling: fraction of training over which teacher forcing falls to 0"),
+    "l1": (0.0, float, "weight of an L1 term next to the MSE loss"),
+    "init": ("", str, "a checkpoint whose weights start the training"),
+}
 
 
 def options(config) -> dict:
     """The task's options with defaults, checked."""
-    values = dict(OPTION_DEFAULTS)
-    for key, value in config.options.items():
-        if key not in OPTION_DEFAULTS:
-            raise ConfigError(f"Unknown option {key!r} for the predict task.",
-                              f"Known options: {', '.join(OPTION_DEFAULTS)}.")
-        values[key] = value
+    values = read_options("predict", OPTIONS, config.options)
     for key in ("context", "horizon", "patch", "kernel"):
-        if not isinstance(values[key], int) or values[key] < 1:
+        if values[key] < 1:
             raise ConfigError(f"Option {key} must be a whole number >= 1, got {values[key]!r}.")
     if values["kernel"] % 2 == 0:
         raise ConfigError(f"Option kernel must be odd (3, 5, ...), got {values['kernel']}.")

@@ -30,6 +30,7 @@ from engine.events import Snapshot
 from engine.models.seg_net import SegReNet
 from engine.tasks import seg_metrics as sm
 from engine.tasks.base import Prepared, Task
+from engine.tasks.options import read_options
 
 OPTIONS = {  # name: (default, type, what)
     "side": (112, int, "longer side of the training images in pixels (smaller data keeps its own size)"),
@@ -214,20 +215,7 @@ def upsampled(logits: torch.Tensor, shape) -> torch.Tensor:
 
 
 def task_options(config) -> dict:
-    given = dict(config.options or {})
-    unknown = sorted(set(given) - set(OPTIONS))
-    if unknown:
-        known = "; ".join(f"{k} ({what})" for k, (_, _, what) in OPTIONS.items())
-        raise ConfigError(f"Unknown option(s) for the segment task: {', '.join(unknown)}.", f"Known options: {known}.")
-    values = {}
-    for name, (default, kind, what) in OPTIONS.items():
-        value = given.get(name, default)
-        if kind is bool and isinstance(value, str):
-            value = value.lower() in ("1", "true", "yes", "on")
-        try:
-            values[name] = kind(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"Option {name} must be {kind.__name__}, got {value!r}.", what) from None
+    values = read_options("segment", OPTIONS, config.options)
     if not 16 <= values["side"] <= 1024 or not 1 <= values["width"] <= 128 or not 1 <= values["patch"] <= 8:
         raise ConfigError("side must be 16-1024, width 1-128 and patch 1-8.", "See the segment task's options.")
     if values["dice"] < 0 or not 1.0 <= values["zoom"] <= 3.0:

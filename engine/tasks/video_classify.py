@@ -20,8 +20,12 @@ from engine.gradients import grad_norms_through_time
 from engine.models.recurrent import RecurrentStack
 from engine.tasks.base import Prepared, Task
 from engine.tasks.classify import LabelTraining, classification_results
+from engine.tasks.options import read_options
 
-OPTION_DEFAULTS = {"label": "digit", "length": 10}
+OPTIONS = {  # name: (default, type, what)
+    "label": ("digit", str, "what generated clips are labelled by: digit or direction"),
+    "length": (10, int, "frames per clip"),
+}
 _CELLS = ("rnn", "lstm", "gru")
 
 
@@ -51,15 +55,10 @@ class ClipClassifier(nn.Module):
 
 
 def _options(config) -> dict:
-    values = dict(OPTION_DEFAULTS)
-    for key, value in config.options.items():
-        if key not in OPTION_DEFAULTS:
-            raise ConfigError(f"Unknown option {key!r} for the video-classify task.",
-                              f"Known options: {', '.join(OPTION_DEFAULTS)}.")
-        values[key] = value
+    values = read_options("video-classify", OPTIONS, config.options)
     if values["label"] not in ("digit", "direction"):
         raise ConfigError(f"Option label must be digit or direction, got {values['label']!r}.")
-    if not isinstance(values["length"], int) or values["length"] < 2:
+    if values["length"] < 2:
         raise ConfigError(f"Option length must be a whole number >= 2, got {values['length']!r}.")
     if config.cell not in _CELLS:
         raise ConfigError(f"video-classify reads time with rnn, lstm or gru, not {config.cell!r}.")
