@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from engine.errors import ConfigError
+from engine.resources import cap_threads
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,16 @@ def default_threads() -> int:
 
 
 def resolve(name: str = "auto", threads: int = 0) -> DevicePolicy:
+    """The device `name` stands for; `threads` > 0 sets torch's CPU threads, capped at the machine's cores
+    (100,000 threads would each reserve a stack: the run would die before it started; more threads than
+    cores only wait on each other). The description says when the cap applied."""
     name = (name or "auto").strip().lower()
+    capped = ""
     if threads > 0:
-        torch.set_num_threads(threads)
+        used = cap_threads(threads)
+        torch.set_num_threads(used)
+        if used < threads:
+            capped = f"; asked for {threads:,}, capped at the {used} core{'s' if used != 1 else ''}"
     if name == "auto":
         if torch.cuda.is_available():
             name = "cuda:0"
@@ -68,7 +76,7 @@ def resolve(name: str = "auto", threads: int = 0) -> DevicePolicy:
     if name == "cpu":
         reason = why_no_gpu()
         threads = torch.get_num_threads()
-        text = f"CPU ({threads} thread{'s' if threads != 1 else ''}), torch {torch.__version__}"
+        text = f"CPU ({threads} thread{'s' if threads != 1 else ''}{capped}), torch {torch.__version__}"
         return DevicePolicy(torch.device("cpu"), False, False, text + (f" — no GPU: {reason}" if reason else ""))
     if name == "mps":
         if not _mps_available():
