@@ -40,14 +40,19 @@ OPTIONS = {  # name: (default, type, what)
     "l1": (0.0, float, "weight of an L1 term next to the MSE loss"),
     "init": ("", str, "a checkpoint whose weights start the training"),
 }
+LIMITS = {"context": 1000, "horizon": 1000, "patch": 16, "kernel": 15}  # largest value of each whole-number option
 
 
 def options(config) -> dict:
     """The task's options with defaults, checked."""
     values = read_options("predict", OPTIONS, config.options)
-    for key in ("context", "horizon", "patch", "kernel"):
-        if values[key] < 1:
-            raise ConfigError(f"Option {key} must be a whole number >= 1, got {values[key]!r}.")
+    for key, high in LIMITS.items():  # a bound before anything is allocated: --context 10**9 would be 10**9 frames
+        if not 1 <= values[key] <= high:
+            raise ConfigError(f"Option {key} must be a whole number from 1 to {high}, got {values[key]!r}.",
+                              OPTIONS[key][2])
+    if not 0 <= values["sampling"] <= 1 or values["l1"] < 0:
+        raise ConfigError(f"Option sampling must be in [0, 1] and l1 0 or more, got {values['sampling']} and "
+                          f"{values['l1']}.", "sampling is a share of the run; l1 a loss weight.")
     if values["kernel"] % 2 == 0:
         raise ConfigError(f"Option kernel must be odd (3, 5, ...), got {values['kernel']}.")
     if config.cell not in CONV_CELLS:

@@ -3,6 +3,9 @@ name -> (default, type, what it does) and reads them here, so unknown names and 
 message in every task. Values may come as JSON types or as text (a config file, the command line)."""
 from __future__ import annotations
 
+import math
+import reprlib
+
 from engine.errors import ConfigError
 
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -20,9 +23,9 @@ def read_options(task: str, table: dict, given: dict | None) -> dict:
         value = given.get(name, default)
         try:
             values[name] = coerce(value, kind)
-        except (TypeError, ValueError):
-            kind_name = "a list of numbers in [0.1, 4]" if kind is list else kind.__name__
-            raise ConfigError(f"Option {name} must be {kind_name}, got {value!r}.", what) from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: float() of a 400-digit number
+            kind_name = {list: "a list of numbers in [0.1, 4]", float: "float (a finite number)"}.get(kind, kind.__name__)
+            raise ConfigError(f"Option {name} must be {kind_name}, got {reprlib.repr(value)}.", what) from None
     return values
 
 
@@ -41,4 +44,7 @@ def coerce(value, kind):
         return bool(value)
     if kind is int and (isinstance(value, bool) or isinstance(value, float) and not value.is_integer()):
         raise ValueError(value)
-    return kind(value)
+    result = kind(value)
+    if kind is float and not math.isfinite(result):  # NaN slips through every later range check
+        raise ValueError(value)
+    return result

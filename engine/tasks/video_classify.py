@@ -27,6 +27,7 @@ OPTIONS = {  # name: (default, type, what)
     "length": (10, int, "frames per clip"),
 }
 _CELLS = ("rnn", "lstm", "gru")
+MAX_LENGTH = 1000  # frames per clip: checked before any clip is cut or generated
 
 
 class ClipClassifier(nn.Module):
@@ -58,8 +59,9 @@ def _options(config) -> dict:
     values = read_options("video-classify", OPTIONS, config.options)
     if values["label"] not in ("digit", "direction"):
         raise ConfigError(f"Option label must be digit or direction, got {values['label']!r}.")
-    if values["length"] < 2:
-        raise ConfigError(f"Option length must be a whole number >= 2, got {values['length']!r}.")
+    if not 2 <= values["length"] <= MAX_LENGTH:
+        raise ConfigError(f"Option length must be a whole number from 2 to {MAX_LENGTH}, got {values['length']!r}.",
+                          OPTIONS["length"][2])
     if config.cell not in _CELLS:
         raise ConfigError(f"video-classify reads time with rnn, lstm or gru, not {config.cell!r}.")
     return values
