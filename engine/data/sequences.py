@@ -13,9 +13,11 @@ split in time: the last 10% of the windows test.
 Options: `size=WxH` (frame size, default: the file's for npz, 64x64 for video), `grey=0|1` (video; default
 1), `stride=N` (keep every N-th video frame), `step=N` (frames between clip starts, default half a clip),
 `test=N` (test sequences), `extra=N` (mmnist: N generated sequences added to training). For `moving`: `digits=1|2` (per sequence), `seed=N`, `mnist=DIR` (MNIST digits
-instead of scikit-learn's built-in 8 x 8 digits).
+instead of scikit-learn's built-in 8 x 8 digits), `size=S` (the square's side, 32-1024, default 64).
 
-Everything is uint8 (N, T, C, H, W): 2,000 x 20 x 64 x 64 is 160 MB, kept whole in memory.
+Everything is uint8 (N, T, C, H, W): 2,000 x 20 x 64 x 64 is 160 MB, kept whole in memory. Counts, frame
+sizes (8-1024 a side) and the memory they take are checked before anything is read or generated
+(engine/data/sequence_bounds.py); a split needs at least 2 sequences (1 with test=0).
 """
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from engine.data import sequence_bounds as bounds
 from engine.data.base import DataSpec, check_options
 from engine.errors import DataError
+from engine.files import is_special
 
 TEST_SEQUENCES = 200
 DIRECTIONS = ["right", "down-right", "down", "down-left", "left", "up-left", "up", "up-right"]
@@ -35,6 +39,8 @@ _OPTIONS = {"size": "frame size WxH", "grey": "0 or 1", "stride": "keep every N-
             "step": "frames between clip starts", "test": "number of test sequences", "digits": "1 or 2",
             "seed": "generator seed", "mnist": "MNIST folder for the digits",
             "extra": "generated sequences added to the training split"}
+MOVING_OPTIONS = {"size": "side of the square, S or SxS (32-1024)", "test": "number of test sequences",
+                  "digits": "1 or 2", "seed": "generator seed", "mnist": "MNIST folder for the digits"}
 
 
 @dataclass
@@ -73,7 +79,9 @@ def load_sequences(spec: str | DataSpec, length: int, *, progress=None, cancel=N
         splits = _split(read_npz(spec, length), spec, f"Moving-MNIST sequences ({Path(spec.path).name})")
         return _add_generated(splits, spec, length)
     if spec.kind == "moving":
-        data = generate_moving_digits(_int(spec.path or "2000", "sequence count", 1, 10**6), length,
+        check_options(spec, MOVING_OPTIONS)
+        data = generate_moving_digits(_int(spec.path or "2000", "sequence count", 1, bounds.MAX_SEQUENCES), length,
+                                      size=bounds.moving_side(spec),
                                       digits=_int(spec.options.get("digits", "2"), "digits", 1, 3),
                                       seed=_int(spec.options.get("seed", "0"), "seed", 0, 2**31),
                                       source=_digit_source(spec.options.get("mnist")))
@@ -85,6 +93,8 @@ def load_sequences(spec: str | DataSpec, length: int, *, progress=None, cancel=N
 
 def _split(data: SequenceSet, spec: DataSpec, name: str) -> SequenceSplits:
     n = len(data)
+    what = Path(spec.path).name if spec.kind == "mmnist" else name
+    bounds.check_sequence_count(n, what, spec.options.get("test", "").strip() == "0")
     default = TEST_SEQUENCES if n >= 1000 else max(1, n // 10)
     test = _int(spec.options.get("test", str(default)), "test count", 0, n - 1)
     if test == 0:
@@ -96,7 +106,7 @@ def _split(data: SequenceSet, spec: DataSpec, name: str) -> SequenceSplits:
 
 def _add_generated(splits: SequenceSplits, spec: DataSpec, length: int) -> SequenceSplits:
     """`?extra=N`: N moving-digit sequences appended to the training split (never to the test split)."""
-    extra = _int(spec.options.get("extra", "0"), "extra count", 0, 10**6)
+    extra = _int(spec.options.get("extra", "0"), "extra count", 0, bounds.MAX_SEQUENCES)
     if not extra:
         return splits
     h, w = splits.train.frames.shape[3:]
@@ -113,7 +123,11 @@ def _add_generated(splits: SequenceSplits, spec: DataSpec, length: int) -> Seque
 def read_npz(spec: DataSpec, length: int) -> SequenceSet:
     path = Path(spec.path)
     if not path.is_file():
-        raise DataError(f"Sequence file not found: {path}.", "Write mmnist:FILE.npz with an existing file.")
+        problem = "is not a regular file (a pipe or device is never read)" if is_special(path) else "not found"
+        raise DataError(f"Sequence file {problem}: {path}.", "Write mmnist:FILE.npz with an existing file.")
+    header = bounds.npz_header(path, "frames")  # judged before loading: a header may promise 100 GB
+    if header is not None:
+        bounds.check_npz_frames(path, *header, length)
     try:
         with np.load(path, allow_pickle=False) as archive:
             names = list(archive.files)
@@ -187,6 +201,7 @@ def generate_moving_digits(n: int, length: int, *, size: int = 64, digits: int =
     Deterministic for a seed. `directions`: headings only along the 8 compass directions (so the first
     digit's heading is an exact class). Labels in `extra`: "digit" (first digit) and "direction" (index
     into DIRECTIONS of the first digit's starting heading)."""
+    bounds.check_generated(n, length, size)
     images, labels = source if source is not None else _digit_source(None)
     side = images.shape[1]
     room = size - side
@@ -259,6 +274,7 @@ def windows(frames: np.ndarray, length: int, step: int, name: str) -> np.ndarray
                         "Give a longer video.")
     _check_length(len(frames), length, name)
     starts = range(0, len(frames) - length + 1, step)
+    bounds.check_clips(len(starts), length, frames[0].nbytes, name)  # overlapping clips repeat frames
     return np.stack([frames[s:s + length] for s in starts])
 
 
@@ -302,6 +318,8 @@ def load_labelled_clips(spec: DataSpec, length: int, *, progress=None, cancel=No
     def build(part):
         if not sets[part][0]:
             return None
+        clips = sets[part][0]
+        bounds.check_clips(sum(map(len, clips)), length, clips[0][0, 0].nbytes, f"the videos in {root}")
         return SequenceSet(np.concatenate(sets[part][0]), np.concatenate(sets[part][1]), classes)
 
     notes = ["Split: every 5th video of each class tests; its clips never train."]
@@ -320,9 +338,7 @@ def _int(text: str, what: str, low: int, high: int) -> int:
 
 
 def _size(text: str) -> tuple[int, int]:
-    from engine.data.video import parse_size
-
-    return parse_size(text)
+    return bounds.frame_size(text)
 
 
 def _resize_all(frames: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -19,19 +19,40 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from engine.errors import DataError
+from engine.resources import check_fits
+
 CLASS_NAMES = ["background", "ellipse", "rectangle", "triangle"]
 DEFAULT_COUNT, DEFAULT_SIZE = 160, 64
+MIN_SIDE, MAX_SIDE = 16, 1024  # image side: below 16 no shape has an outline; above 1024 only memory is spent
+MAX_COUNT = 100_000
 NOISE = 8.0  # pixel noise (RGB levels, standard deviation) of background and shapes
+# bytes per pixel of each image kept: the RGB image and its mask (4), and the tasks' training copies (float32
+# RGB 12 + an int64 target 8); drawing one image takes float32 working copies besides (background, noise)
+BYTES_PER_PIXEL, DRAWING_BYTES_PER_PIXEL = 4 + 20, 24
 
 
 def generate(count: int = DEFAULT_COUNT, size: int = DEFAULT_SIZE, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(images uint8 (N, S, S, 3) RGB, masks uint8 (N, S, S) class ids)."""
+    """(images uint8 (N, S, S, 3) RGB, masks uint8 (N, S, S) class ids). DataError for a count or side out
+    of bounds, ResourceError when the images would not fit in memory (checked before drawing any)."""
+    check_bounds(count, size)
     rng = np.random.default_rng(seed)
     images = np.empty((count, size, size, 3), np.uint8)
     masks = np.zeros((count, size, size), np.uint8)
     for i in range(count):
         images[i], masks[i] = _one(rng, size)
     return images, masks
+
+
+def check_bounds(count: int, size: int) -> None:
+    if not 1 <= count <= MAX_COUNT:
+        raise DataError(f"Bad shapes count {count:,}: the demo generates 1 to {MAX_COUNT:,} images.",
+                        f"Write shapes:N with N up to {MAX_COUNT:,} (default {DEFAULT_COUNT}).")
+    if not MIN_SIDE <= size <= MAX_SIDE:
+        raise DataError(f"Bad shapes size {size:,}: the image side must be {MIN_SIDE} to {MAX_SIDE} pixels.",
+                        f"Write ?size=S with S from {MIN_SIDE} to {MAX_SIDE} (default {DEFAULT_SIZE}).")
+    check_fits(size * size * (count * BYTES_PER_PIXEL + DRAWING_BYTES_PER_PIXEL), f"{count:,} generated {size}x{size} shape images",
+               "Generate fewer images (shapes:N) or smaller ones (?size=S).")
 
 
 def _background(rng: np.random.Generator, size: int, base: np.ndarray) -> np.ndarray:

@@ -11,9 +11,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.data.base import DataSpec
-from engine.data.sequences import DIRECTIONS, SequenceSet, SequenceSplits, _split, generate_moving_digits, \
-    load_sequences, _digit_source, _int
+from engine.data.base import DataSpec, check_options
+from engine.data.sequence_bounds import MAX_SEQUENCES, moving_side
+from engine.data.sequences import DIRECTIONS, MOVING_OPTIONS, SequenceSet, SequenceSplits, _split, \
+    generate_moving_digits, load_sequences, _digit_source, _int
 from engine.errors import ConfigError, DataError
 from engine.events import Snapshot
 from engine.gradients import grad_norms_through_time
@@ -28,6 +29,7 @@ OPTIONS = {  # name: (default, type, what)
 }
 _CELLS = ("rnn", "lstm", "gru")
 MAX_LENGTH = 1000  # frames per clip: checked before any clip is cut or generated
+CLIP_OPTIONS = {k: v for k, v in MOVING_OPTIONS.items() if k != "digits"}  # for generated clips (moving:N)
 
 
 class ClipClassifier(nn.Module):
@@ -74,8 +76,10 @@ def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=No
     if spec.kind != "moving":
         raise DataError(f"video-classify reads labelled clips, not {spec.kind!r} data.",
                         "Use moving (generated digits) or videos:DIR with one sub-folder per class.")
-    n = _int(spec.path or "3000", "clip count", 10, 10**6)
-    data = generate_moving_digits(n, length, digits=1, seed=_int(spec.options.get("seed", "0"), "seed", 0, 2**31),
+    check_options(spec, CLIP_OPTIONS)  # one digit per clip: `digits` is no option here
+    n = _int(spec.path or "3000", "clip count", 10, MAX_SEQUENCES)
+    data = generate_moving_digits(n, length, size=moving_side(spec), digits=1,
+                                  seed=_int(spec.options.get("seed", "0"), "seed", 0, 2**31),
                                   source=_digit_source(spec.options.get("mnist")), directions=label == "direction")
     names = DIRECTIONS if label == "direction" else [str(d) for d in range(10)]
     data = SequenceSet(data.frames, data.extra[label], names, data.extra)
