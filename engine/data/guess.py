@@ -8,6 +8,7 @@ from pathlib import Path
 from engine.data.folder import IMAGE_SUFFIXES
 from engine.data.video import VIDEO_SUFFIXES
 from engine.errors import DataError
+from engine.files import is_special, require_regular_file
 
 
 def spec_for_path(path: str | Path) -> str:
@@ -15,6 +16,8 @@ def spec_for_path(path: str | Path) -> str:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path} does not exist.", "Check the path, or drop the file again.")
+    if is_special(path):  # a named pipe or device: no data set, and opening it could block
+        require_regular_file(path, DataError, "The dropped path", "Open a data file or a folder.")
     folder = path if path.is_dir() else path.parent
     name = path.name.lower()
     if path.is_file():

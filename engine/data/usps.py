@@ -19,6 +19,8 @@ import numpy as np
 
 from engine.data.base import DataSpec, ImageSet, Splits, check_options
 from engine.errors import DataError
+from engine.files import is_special, require_regular_file
+from engine.resources import check_fits
 
 CLASS_NAMES = [str(digit) for digit in range(10)]
 SIDE = 16
@@ -31,11 +33,13 @@ def load_usps(spec: DataSpec) -> Splits:
     if not spec.path:
         raise DataError("USPS needs a folder or file.", "Write usps:PATH, e.g. usps:../shared/data/usps.")
     path = Path(spec.path)
+    if is_special(path):  # a named pipe would block open(); stat says so without opening it
+        require_regular_file(path, DataError, "The USPS path", "Give the folder holding zip.train.gz/zip.test.gz or usps.h5.")
     if path.is_dir():
         train_text = _find(path, "zip.train")
         if train_text is not None:
             return _from_text(train_text, _find(path, "zip.test"))
-        if (path / "usps.h5").is_file():
+        if (path / "usps.h5").is_file() or is_special(path / "usps.h5"):
             return _from_h5(path / "usps.h5")
         raise DataError(f"No USPS files in {path}.", "Expected zip.train[.gz] + zip.test[.gz] (ESL text) or usps.h5.")
     if path.is_file():
@@ -48,7 +52,7 @@ def load_usps(spec: DataSpec) -> Splits:
 
 def _find(folder: Path, name: str) -> Path | None:
     for candidate in (name, name + ".gz"):
-        if (folder / candidate).is_file():
+        if (folder / candidate).is_file() or is_special(folder / candidate):  # a pipe is refused when read
             return folder / candidate
     return None
 
@@ -97,6 +101,7 @@ def read_esl_text(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_lines(path: Path) -> list[str]:
+    require_regular_file(path, DataError, "The USPS file", "Give zip.train[.gz] / zip.test[.gz] (ESL text).")
     try:
         if path.suffix == ".gz":
             with gzip.open(path, "rt", encoding="ascii", errors="replace") as stream:
@@ -117,6 +122,7 @@ def _is_number(text: str) -> bool:
 
 
 def _from_h5(path: Path) -> Splits:
+    require_regular_file(path, DataError, "The USPS file", "Give usps.h5 (train/data, train/target, test/...).")
     import h5py  # only when an HDF5 file is actually read
 
     try:
@@ -132,23 +138,53 @@ def _from_h5(path: Path) -> Splits:
 
 
 def _read_h5_group(path: Path, h5, group: str) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        data = np.asarray(h5[f"{group}/data"][()], dtype=np.float32)
-        target = np.asarray(h5[f"{group}/target"][()]).reshape(-1)
-    except KeyError as error:
-        raise DataError(f"{path}: missing dataset in group '{group}' ({error}).",
-                        f"Expected {group}/data and {group}/target.") from None
-    if data.ndim < 2 or data[0].size != PIXELS:
-        raise DataError(f"{path}: {group}/data has shape {data.shape}, expected (N, {PIXELS}).",
+    """(pixels (N, 256) float32 in [0, 1], labels (N,) int64) of one group, each dataset judged by its
+    dtype and shape before it is read, then by its values."""
+    data_set, target_set = _h5_dataset(path, h5, group, "data"), _h5_dataset(path, h5, group, "target")
+    shape = data_set.shape
+    if len(shape) < 2 or int(np.prod(shape[1:])) != PIXELS:
+        raise DataError(f"{path}: {group}/data has shape {shape}, expected (N, {PIXELS}) or (N, {SIDE}, {SIDE}).",
                         "Is this the Kaggle usps.h5?")
-    data = data.reshape(len(data), PIXELS)
-    if len(data) != len(target):
-        raise DataError(f"{path}: {len(data)} images but {len(target)} targets in '{group}'.", "Download the file again.")
+    if shape[0] == 0:
+        raise DataError(f"{path}: {group}/data holds no images (0 rows).", "Download the file again.")
+    if target_set.size != shape[0]:
+        raise DataError(f"{path}: {shape[0]} images but {target_set.size} targets in '{group}'.", "Download the file again.")
+    check_fits(shape[0] * PIXELS * (data_set.dtype.itemsize + 8), f"{path.name}'s {shape[0]:,} {group} images",
+               "Is this the Kaggle usps.h5 (7,291 train / 2,007 test images)?")
+    data = np.asarray(data_set[()], dtype=np.float32).reshape(shape[0], PIXELS)
+    target = np.asarray(target_set[()]).reshape(-1)
+    if not np.isfinite(data).all():
+        raise DataError(f"{path}: {group}/data holds NaN or infinite values.", "Download the file again.")
     if not np.all((data >= -TOLERANCE) & (data <= 1.0 + TOLERANCE)):
         raise DataError(f"{path}: {group}/data values must lie in [0, 1].", "Is this the Kaggle usps.h5?")
-    if target.size and (target.min() < 0 or target.max() > 9):
-        raise DataError(f"{path}: {group}/target holds labels outside 0-9.", "Is this the Kaggle usps.h5?")
+    if not (np.isfinite(target).all() and np.all(target == np.round(target)) and target.min() >= 0 and target.max() <= 9):
+        raise DataError(f"{path}: {group}/target holds labels that are not digits 0-9.", "Is this the Kaggle usps.h5?")
     return np.clip(data, 0.0, 1.0), target.astype(np.int64)
+
+
+def _h5_dataset(path: Path, h5, group: str, leaf: str):
+    """The numeric HDF5 dataset group/leaf; DataError naming file and dataset when it is missing, a group, or
+    holds text, objects or records (which no float conversion reads)."""
+    import h5py
+
+    name = f"{group}/{leaf}"
+    try:
+        item = h5[name]
+    except (KeyError, TypeError, ValueError):  # missing, or a dataset where a group was expected
+        raise DataError(f"{path}: missing dataset in group '{group}' ('{leaf}').",
+                        f"Expected {group}/data and {group}/target (Kaggle usps.h5 layout).") from None
+    if not isinstance(item, h5py.Dataset):
+        raise DataError(f"{path}: '{name}' is a group, not a dataset.", f"Expected {name} to be an array.")
+    if item.dtype.kind not in "iuf":
+        raise DataError(f"{path}: dataset '{name}' holds {_dtype_words(item.dtype)}, not numbers.",
+                        "Is this the Kaggle usps.h5? Its data are floats in [0, 1] and its targets digits 0-9.")
+    return item
+
+
+def _dtype_words(dtype: np.dtype) -> str:
+    words = {"S": "byte strings", "U": "text", "O": "objects (e.g. variable-length strings)", "V": "records",
+             "b": "true / false values", "c": "complex numbers"}
+    return f"{words.get(dtype.kind, 'values')} ({dtype})"
 
 
 def _image_set(pixels: np.ndarray, labels: np.ndarray) -> ImageSet:
