@@ -107,7 +107,8 @@ class RunConfig:
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(values) - set(known), key=str)
         if unknown:
-            raise ConfigError(f"Unknown config key(s): {', '.join(map(str, unknown))}.", f"Known keys: {', '.join(known)}.")
+            raise ConfigError(f"Unknown config key(s): {', '.join(map(str, unknown))}.",
+                              f"Known keys: {', '.join(known)}.")
         types = {"int": int, "float": float, "bool": bool, "str": str, "dict": dict}
         clean = {name: _coerce(name, value, types[known[name].type]) for name, value in values.items()}
         return cls(**clean)

@@ -53,7 +53,8 @@ def moving_side(spec: DataSpec) -> int:
 def check_generated(n: int, length: int, side: int) -> None:
     """Bounds of a moving-digits request, then its memory: DataError / ResourceError before generating."""
     if not 1 <= n <= MAX_SEQUENCES:
-        raise DataError(f"Bad sequence count {n:,}: generate 1 to {MAX_SEQUENCES:,}.", "Write moving:N, e.g. moving:2000.")
+        raise DataError(f"Bad sequence count {n:,}: generate 1 to {MAX_SEQUENCES:,}.",
+                        "Write moving:N, e.g. moving:2000.")
     if not 1 <= length <= 1000:
         raise DataError(f"Bad sequence length {length:,}: 1 to 1,000 frames.", "Lower --context / --horizon.")
     if not MIN_MOVING_SIDE <= side <= MAX_FRAME_SIDE:

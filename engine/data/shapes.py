@@ -1,6 +1,7 @@
 """The built-in segmentation demo: generated shapes on textured backgrounds, with exact masks.
 
-`shapes` or `shapes:N` (N images, default 160; options `seed`, `size`). Each 64 x 64 image (size=S for
+`shapes` or `shapes:N` (N images, default 160, at most 100,000; options `seed`, `size` 16-1024, refused
+with a message before drawing when the images would not fit in memory). Each 64 x 64 image (size=S for
 another side) has a muted, greyish background (noisy, striped or blotchy) and 1-2 vivid shapes that do not
 touch, each an ellipse (class 1), a rectangle (class 2) or an upright triangle (class 3), filled with a
 colour plus noise. Colours are drawn at random for background and shapes, so the class comes from the
@@ -51,7 +52,8 @@ def check_bounds(count: int, size: int) -> None:
     if not MIN_SIDE <= size <= MAX_SIDE:
         raise DataError(f"Bad shapes size {size:,}: the image side must be {MIN_SIDE} to {MAX_SIDE} pixels.",
                         f"Write ?size=S with S from {MIN_SIDE} to {MAX_SIDE} (default {DEFAULT_SIZE}).")
-    check_fits(size * size * (count * BYTES_PER_PIXEL + DRAWING_BYTES_PER_PIXEL), f"{count:,} generated {size}x{size} shape images",
+    check_fits(size * size * (count * BYTES_PER_PIXEL + DRAWING_BYTES_PER_PIXEL),
+               f"{count:,} generated {size}x{size} shape images",
                "Generate fewer images (shapes:N) or smaller ones (?size=S).")
 
 

@@ -34,7 +34,8 @@ def load_usps(spec: DataSpec) -> Splits:
         raise DataError("USPS needs a folder or file.", "Write usps:PATH, e.g. usps:../shared/data/usps.")
     path = Path(spec.path)
     if is_special(path):  # a named pipe would block open(); stat says so without opening it
-        require_regular_file(path, DataError, "The USPS path", "Give the folder holding zip.train.gz/zip.test.gz or usps.h5.")
+        require_regular_file(path, DataError, "The USPS path",
+                             "Give the folder holding zip.train.gz/zip.test.gz or usps.h5.")
     if path.is_dir():
         train_text = _find(path, "zip.train")
         if train_text is not None:
@@ -148,7 +149,8 @@ def _read_h5_group(path: Path, h5, group: str) -> tuple[np.ndarray, np.ndarray]:
     if shape[0] == 0:
         raise DataError(f"{path}: {group}/data holds no images (0 rows).", "Download the file again.")
     if target_set.size != shape[0]:
-        raise DataError(f"{path}: {shape[0]} images but {target_set.size} targets in '{group}'.", "Download the file again.")
+        raise DataError(f"{path}: {shape[0]} images but {target_set.size} targets in '{group}'.",
+                        "Download the file again.")
     check_fits(shape[0] * PIXELS * (data_set.dtype.itemsize + 8), f"{path.name}'s {shape[0]:,} {group} images",
                "Is this the Kaggle usps.h5 (7,291 train / 2,007 test images)?")
     data = np.asarray(data_set[()], dtype=np.float32).reshape(shape[0], PIXELS)
@@ -157,7 +159,8 @@ def _read_h5_group(path: Path, h5, group: str) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{path}: {group}/data holds NaN or infinite values.", "Download the file again.")
     if not np.all((data >= -TOLERANCE) & (data <= 1.0 + TOLERANCE)):
         raise DataError(f"{path}: {group}/data values must lie in [0, 1].", "Is this the Kaggle usps.h5?")
-    if not (np.isfinite(target).all() and np.all(target == np.round(target)) and target.min() >= 0 and target.max() <= 9):
+    digits = np.isfinite(target).all() and np.all(target == np.round(target))
+    if not (digits and target.min() >= 0 and target.max() <= 9):
         raise DataError(f"{path}: {group}/target holds labels that are not digits 0-9.", "Is this the Kaggle usps.h5?")
     return np.clip(data, 0.0, 1.0), target.astype(np.int64)
 

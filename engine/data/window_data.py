@@ -156,7 +156,8 @@ def demo_for(task: str) -> str:
 
 def load_for_window(spec: str, task: str = "", *, progress: ProgressFn | None = None,
                     cancel: threading.Event | None = None) -> WindowData:
-    """Read `spec` for `task` (or for the first task its kind fits). Raises DataError with a hint."""
+    """Read `spec` for `task` (or for the first task its kind fits). Raises a UserError with a hint: DataError
+    for data it cannot read, ResourceError (engine.resources) for data too large for this machine."""
     parsed = DataSpec.parse(spec)
     loader = LOADERS.get(parsed.kind)
     if loader is None or parsed.kind in VIDEO_KINDS and task != "predict":
