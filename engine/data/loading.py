@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from engine.data.base import DataSpec, Splits
+from engine.data.image_files import decode_image
 from engine.errors import DataError
 
 ProgressFn = Callable[[int, int], None]
@@ -83,31 +84,12 @@ def read_image(path: str | Path, size: tuple[int, int] | None, channels: int) ->
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, got {channels}")
     path = Path(path)
-    pixels = _decode(path)
+    pixels = decode_image(path)  # checked first: a regular file, an allowed format by content, a sane size
     image = _to_unit_float(pixels, path)
     image = _to_channels(image, channels)
     if size is not None:
         image = _resize(image, size)
     return np.clip(image, 0.0, 1.0, out=image)
-
-
-def _decode(path: Path) -> np.ndarray:
-    try:
-        # np.fromfile + imdecode rather than cv2.imread: imread cannot open non-ASCII paths on Windows.
-        data = np.fromfile(str(path), dtype=np.uint8)
-    except OSError as error:
-        raise DataError(f"Cannot open image {path}: {error.strerror or error}.",
-                        "Check that the file exists and can be read.") from None
-    if data.size == 0:
-        raise DataError(f"Cannot read image {path}: the file is empty.", "Remove the file or replace it.")
-    try:
-        pixels = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-    except cv2.error:
-        pixels = None
-    if pixels is None or pixels.size == 0:
-        raise DataError(f"Cannot read image {path}: not a valid or supported image (corrupt or truncated?).",
-                        "Open it in an image viewer; re-save it as PNG if it does not open.")
-    return pixels
 
 
 def _to_unit_float(pixels: np.ndarray, path: Path) -> np.ndarray:
