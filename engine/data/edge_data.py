@@ -14,9 +14,11 @@ Specs:
   the true outlines of the generated shapes are the one annotator, so the benchmark runs; the striped and
   blotchy backgrounds are where Canny and Sobel find edges that are not object boundaries.
 
-For every reader: an image smaller than 16 px on a side is skipped and listed; one larger than 4000 px is
-downscaled (its edge map too, keeping every line) with a note; an image and its edge map of different sizes
-raise a DataError naming both files; an image or edge map without its partner is skipped and listed.
+For every reader: a file refused by engine/data/image_files.py (a named pipe, not an image by content, over
+80 megapixels) or an unreadable .mat is skipped and listed; an image smaller than 16 px on a side is too; one
+larger than 4000 px is downscaled (its edge map too, keeping every line) with a note; an image and its edge
+map of different sizes raise a DataError naming both files; an image or edge map without its partner is
+skipped and listed.
 """
 from __future__ import annotations
 
@@ -109,28 +111,37 @@ def _load_bsds(spec: DataSpec, progress, cancel) -> EdgeData:
         loaded[name] = []
         for image_path, truth_path in pairs:
             check_cancel(cancel)
-            image, truths = _image(image_path), bsds.load_ground_truth(truth_path)
+            done += 1
+            try:  # an unreadable image or .mat is skipped and listed; loading goes on
+                image, truths = _image(image_path), bsds.load_ground_truth(truth_path)
+            except DataError as error:
+                skipped.append((str(image_path), error.message))
+                continue
             if truths[0].shape != image.shape[:2]:
                 raise DataError(f"{image_path} is {_size(image)} but its ground truth {truth_path} is "
                                 f"{truths[0].shape[1]}x{truths[0].shape[0]}.", "Restore the original BSDS500 files.")
             sample = _checked(EdgeSample(image_path.stem, image, truths), str(image_path), skipped, notes)
             if sample is not None:
                 loaded[name].append(sample)
-            done += 1
             if progress is not None:
                 progress(done, total)
     if limit:
         notes.append(f"limit={limit}: only the first {limit} images of each split (figures not comparable).")
-    return EdgeData("bsds500", loaded["train"] + loaded["val"], loaded["test"], skipped, notes)
+    if skipped:
+        notes.append(f"{len(skipped)} file(s) skipped; see the skipped list.")
+    if not loaded["train"] + loaded["val"]:
+        raise DataError(f"No usable BSDS500 training images in {spec.path} ({len(skipped)} skipped).",
+                        "Restore the original BSDS500 images/ and groundTruth/ files.")
+    return EdgeData("bsds500", loaded["train"] + loaded["val"], loaded["test"] or None, skipped, notes)
 
 
 def _load_files(spec: DataSpec, progress, cancel) -> EdgeData:
     check_options(spec, {"test": "fraction held out for testing, e.g. 0.2", "seed": "seed for that split"})
     wanted = 2 if spec.kind == "pairs" else 1
     parts = spec_folders(spec, wanted, KINDS[spec.kind])
-    images = by_stem(parts[0])
-    edges = by_stem(parts[1]) if wanted == 2 else None
     skipped, notes, samples = [], [], []
+    images = by_stem(parts[0], skipped)
+    edges = by_stem(parts[1], skipped) if wanted == 2 else None
     stems = paired_stems(images, edges, "edge map", skipped) if edges is not None else sorted(images)
     converted, inverted = [], []
     for i, stem in enumerate(stems):

@@ -25,13 +25,16 @@ more than two names every grey mask is read as class ids, and a mask with a valu
 classes (nor 255) is skipped and listed, naming the values.
 
 Bad files never stop loading: an image without a mask (and a mask without an image), a file that is not an
-image, an unreadable or blank (one flat value) image, an image under 16 px a side: each is skipped and listed.
+image (by content: a PostScript `horse.png` is never given to Pillow), a named pipe or device, an image whose
+header declares over 80 megapixels, an unreadable or blank (one flat value) image, an image under 16 px a side:
+each is skipped and listed (engine/data/image_files.py does the checks).
 Size mismatch policy: a mask of another size than its image is resized to the image by nearest neighbour
 (class ids stay class ids) with a note, when the aspect ratios agree within 3 %; otherwise the pair is
 skipped and listed. Images over 4000 px a side are downscaled (their masks by nearest neighbour), with a note.
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,12 +44,14 @@ import numpy as np
 
 from engine.data import shapes
 from engine.data.base import DataSpec, check_options, parse_fraction
+from engine.data.image_files import FileRefused, file_problem, open_pil
 from engine.data.loading import ProgressFn, check_cancel, read_image
 from engine.data.pairing import (MIN_SIDE, by_stem, few, held_out, paired_stems, shrunk_size, spec_folders,
                                   too_small)
 from engine.errors import DataError
 
 VOID = 255  # mask value that is neither trained on nor scored
+MAX_CLASSES_BYTES = 1 << 20  # a classes file names at most 255 classes: a larger file is something else
 MAX_IDS = 32  # a grey mask with values all below this (or VOID) is read as class ids
 WEIZMANN_TRAIN = 200  # sorted by name: the first 200 train (+ validation), the rest (128) test
 KINDS = {"pairs": "pairs:IMGDIR,MASKDIR (images and masks matched by file name)",
@@ -204,15 +209,15 @@ def _load_pairs(spec: DataSpec, progress, cancel) -> SegData:
 def read_mask(path: Path, classes: int | None = None) -> tuple[np.ndarray, str, list | None]:
     """uint8 (H, W) class ids (VOID = not scored), how it was read ("palette", "binary", "ids", "thresholded"),
     and the palette's colours (palette PNGs only). Raises DataError for a mask it cannot read."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as opened:
+    try:  # open_pil checks the file first (regular, an image format by content, a sane size)
+        with open_pil(path) as (opened, header):
             mode, palette = opened.mode, opened.getpalette() if opened.mode == "P" else None
             if mode in ("LA", "1", "RGBA"):
                 opened = opened.convert("RGB" if mode == "RGBA" else "L")
             values = np.array(opened)
-    except (OSError, UnidentifiedImageError, ValueError) as error:
+    except FileRefused as error:
+        raise DataError(f"cannot read the mask {path.name}: {error.reason}", error.hint) from None
+    except (OSError, ValueError) as error:  # a header that reads but pixels that do not (truncated data)
         raise DataError(f"cannot read the mask {path.name} ({error})") from None
     if mode == "P":
         mask, how = values.astype(np.uint8), "palette"
@@ -223,7 +228,7 @@ def read_mask(path: Path, classes: int | None = None) -> tuple[np.ndarray, str, 
                 raise DataError(f"the mask {path.name} is in colour but not an indexed-palette PNG: save it as a "
                                 "palette PNG, or as grey class ids")
             values = values[..., 0]
-        (mask, how), colours = _grey_mask(values, classes, path.suffix.lower() in (".jpg", ".jpeg")), None
+        (mask, how), colours = _grey_mask(values, classes, header.format == "JPEG"), None
     if classes is not None:
         wrong = np.unique(mask[(mask >= classes) & (mask != VOID)])
         if wrong.size:
@@ -267,9 +272,13 @@ def _fit(mask: np.ndarray, shape: tuple[int, int], path: Path) -> tuple[np.ndarr
 def _class_names(spec: DataSpec, mask_dir: Path) -> list[str] | None:
     given = spec.options.get("classes")
     path = Path(given).expanduser() if given else mask_dir / "classes.txt"
-    if not path.is_file():
-        if given:
-            raise DataError(f"The classes file {path} does not exist.", "Give a text file, one class name a line.")
+    problem = file_problem(path)
+    if problem is None and path.stat().st_size > MAX_CLASSES_BYTES:
+        problem = f"it is {path.stat().st_size:,} bytes, far more than a list of up to {VOID} names"
+    if problem is not None:
+        if given or os.path.lexists(path):  # a classes.txt that is a named pipe or a huge file is no list
+            raise DataError(f"Cannot read the classes file {path}: {problem}.",
+                            "Give a text file, one class name a line.")
         return None
     names = [line.strip() for line in path.read_text(errors="replace").splitlines() if line.strip()]
     if not 2 <= len(names) <= VOID:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.data.base import DataSpec
+from engine.data.image_files import IMAGE_SUFFIXES, file_problem
 from engine.data.loading import train_val_split
 from engine.errors import DataError
 
 MIN_SIDE, MAX_SIDE = 16, 4000
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 
 
 def spec_folders(spec: DataSpec, wanted: int, usage: str) -> list[Path]:
@@ -24,15 +24,17 @@ def spec_folders(spec: DataSpec, wanted: int, usage: str) -> list[Path]:
 
 
 def by_stem(folder: Path, skipped: list | None = None) -> dict[str, Path]:
-    """Image files of folder by name without suffix; other files are listed in skipped when one is given."""
+    """Image files of folder by name without suffix; other files, and entries that are not regular files (a
+    named pipe would block whoever opens it), are listed in skipped when one is given. Sub-folders are ignored."""
     found = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name == "classes.txt":
+        if path.name.startswith(".") or path.name == "classes.txt" or path.is_dir():
             continue
-        if path.suffix.lower() in IMAGE_SUFFIXES:
+        problem = file_problem(path)
+        if problem is None and path.suffix.lower() in IMAGE_SUFFIXES:
             found[path.stem] = path
         elif skipped is not None:
-            skipped.append((str(path), "not an image file (PNG, JPG, BMP or TIFF)"))
+            skipped.append((str(path), problem or "not an image file (PNG, JPG, BMP or TIFF)"))
     return found
 
 

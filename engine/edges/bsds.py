@@ -23,16 +23,22 @@ loss; `soft_target` lets the caller decide.
 """
 from __future__ import annotations
 
+import struct
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
 import scipy.io
 
+from engine.data.image_files import file_problem
 from engine.data.pairing import few, matched
 from engine.errors import DataError
+from engine.resources import check_fits
 
 SPLITS = ("train", "val", "test")
+MAX_MAT_BYTES = 256 << 20  # what a ground-truth file may unpack to (BSDS500's: 3-5 MB)
+MI_COMPRESSED = 15  # MAT v5 data element type of a zlib-compressed variable
 _EXPECTED = ("a variable 'groundTruth' holding a 1 x K cell array of structs with a 'Boundaries' field "
              "(H x W, 0/1), as in BSDS500 groundTruth/<split>/<id>.mat")
 
@@ -42,8 +48,11 @@ def load_ground_truth(mat_path) -> list[np.ndarray]:
 
     Raises DataError when the file is missing, is not a MATLAB file, or has another structure."""
     path = Path(mat_path)
-    if not path.is_file():
-        raise DataError(f"ground-truth file not found: {path}", "give the path of a BSDS500 groundTruth .mat")
+    problem = file_problem(path)  # stat only: scipy opening a named pipe would wait forever
+    if problem is not None:
+        raise DataError(f"cannot read the ground-truth file {path}: {problem}",
+                        "give the path of a BSDS500 groundTruth .mat")
+    _check_unpacked_size(path)
     try:
         contents = scipy.io.loadmat(str(path))
     except Exception as exc:  # scipy raises ValueError, TypeError, MatReadError... for foreign files
@@ -72,6 +81,49 @@ def load_ground_truth(mat_path) -> list[np.ndarray]:
         raise DataError(f"{path.name}: annotators' maps differ in size ({sorted({m.shape for m in maps})})",
                         "every annotator's Boundaries must be H x W of the image")
     return maps
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """DataError when a MAT v5 file's variables would unpack to more than MAX_MAT_BYTES (a small file of
+    compressed zeros can hold gigabytes); the compressed ones are inflated and counted, never kept."""
+    with open(path, "rb") as file:
+        header = file.read(128)
+        if len(header) < 128 or not header.startswith(b"MATLAB 5.0") or header[126:128] not in (b"IM", b"MI"):
+            return  # not a v5 file: scipy says what it is; v4 data is never compressed, v7.3 is not read
+        order = "<" if header[126:128] == b"IM" else ">"
+        total = 0
+        while total <= MAX_MAT_BYTES and len(tag := file.read(8)) == 8:
+            kind, size = struct.unpack(order + "II", tag)
+            if kind >> 16:  # a small element: its data is inside the tag
+                continue
+            if kind == MI_COMPRESSED:
+                total += _inflated_size(file, size, MAX_MAT_BYTES + 1 - total)
+            else:
+                total += size
+                file.seek(size + (-size % 8), 1)
+    if total > MAX_MAT_BYTES:
+        raise DataError(f"{path.name} would unpack to more than {MAX_MAT_BYTES >> 20} MB (a BSDS500 ground-truth "
+                        "file unpacks to a few MB): refused as a likely decompression bomb",
+                        "restore the original BSDS500 groundTruth files")
+    check_fits(total, f"Reading {path.name} ({total >> 20} MB unpacked)", "free memory and try again")
+
+
+def _inflated_size(file, size: int, most: int) -> int:
+    """Bytes that the next `size` zlib-compressed bytes of `file` inflate to, counting at most `most`."""
+    inflater, left, count = zlib.decompressobj(), size, 0
+    try:
+        while left > 0 and count < most:
+            chunk = file.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            left -= len(chunk)
+            while chunk and count < most:
+                count += len(inflater.decompress(chunk, most - count))
+                chunk = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # damaged data: scipy says so when it reads the file
+    file.seek(left, 1)
+    return count
 
 
 def _data_root(root: Path) -> Path:
