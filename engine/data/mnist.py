@@ -13,14 +13,19 @@ both exist, or within the one image file otherwise (where the two ranges must no
 from __future__ import annotations
 
 import gzip
+import os
 import struct
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import numpy as np
 
 from engine.data.base import DataSpec, ImageSet, Splits, check_options, parse_range
+from engine.data.image_files import check_regular_file
 from engine.errors import DataError
+from engine.resources import check_fits
 
 IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
@@ -61,10 +66,12 @@ def _folder(path_text: str) -> Path:
 
 
 def find_idx_file(folder: Path, name: str) -> Path | None:
-    """The raw or gzipped file for `name`, also under its `.idx` dotted spelling, or None."""
+    """The raw or gzipped file for `name`, also under its `.idx` dotted spelling, or None. DataError for one
+    that is there but is no regular file (a named pipe would block the reader forever)."""
     dotted = name.replace("-idx", ".idx")
     for candidate in (name, name + ".gz", dotted, dotted + ".gz"):
-        if (folder / candidate).is_file():
+        if os.path.lexists(folder / candidate):
+            check_regular_file(folder / candidate, "the MNIST file", "Put the real IDX file there.")
             return folder / candidate
     return None
 
@@ -82,12 +89,12 @@ def _read_pair(folder: Path, part: str, images_path: Path) -> tuple[np.ndarray, 
     return images, labels
 
 
-def _read_bytes(path: Path) -> bytes:
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The file's bytes as a stream, uncompressed when it ends in .gz; read errors become DataErrors."""
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as stream:
-                return stream.read()
-        return path.read_bytes()
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as stream:
+            yield stream
     except EOFError:
         raise DataError(f"{path} is truncated: the compressed data ends early.",
                         "Download the file again.") from None
@@ -95,44 +102,59 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(f"Cannot read {path}: {error}.", "Download the file again.") from None
 
 
+def _payload(stream: BinaryIO, path: Path, expected: int, what: str) -> bytes:
+    """The `expected` bytes after the header, reading one more to tell a longer file; never more than that
+    (a small .gz can inflate to gigabytes), and only once they are known to fit in memory."""
+    # the uint8 images plus the float32 copy a split makes of them
+    check_fits(5 * expected, f"{path.name} ({what})", "Use a smaller file, or free memory.")
+    payload = stream.read(expected + 1)
+    _check_length(path, len(payload), expected, what)
+    return payload
+
+
 def read_idx_images(path: Path) -> np.ndarray:
     """An IDX3 image file -> (N, rows, cols) uint8, with magic, dims and exact length checked."""
-    data = _read_bytes(path)
-    if len(data) < 16:
-        raise DataError(f"{path} is too short to be an IDX image file ({len(data)} bytes).",
-                        "Download the file again.")
-    magic, count, rows, cols = struct.unpack(">IIII", data[:16])
-    if magic != IMAGES_MAGIC:
-        raise DataError(f"{path} is not an IDX image file: magic number {magic}, expected {IMAGES_MAGIC}.",
-                        "Check you did not swap image and label files, and that it is not HTML from a failed download.")
-    if rows == 0 or cols == 0:
-        raise DataError(f"{path} declares images of {rows}x{cols} pixels.", "Download the file again.")
-    _check_length(path, len(data) - 16, count * rows * cols, f"{count} images of {rows}x{cols}")
-    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(count, rows, cols)
+    with _opened(path) as stream:
+        head = stream.read(16)
+        if len(head) < 16:
+            raise DataError(f"{path} is too short to be an IDX image file ({len(head)} bytes).",
+                            "Download the file again.")
+        magic, count, rows, cols = struct.unpack(">IIII", head)
+        if magic != IMAGES_MAGIC:
+            raise DataError(f"{path} is not an IDX image file: magic number {magic}, expected {IMAGES_MAGIC}.",
+                            "Check you did not swap image and label files, and that it is not HTML from a failed "
+                            "download.")
+        if rows == 0 or cols == 0:
+            raise DataError(f"{path} declares images of {rows}x{cols} pixels.", "Download the file again.")
+        data = _payload(stream, path, count * rows * cols, f"{count} images of {rows}x{cols}")
+    return np.frombuffer(data, dtype=np.uint8).reshape(count, rows, cols)
 
 
 def read_idx_labels(path: Path) -> np.ndarray:
     """An IDX1 label file -> (N,) int64 in 0..9, with magic and exact length checked."""
-    data = _read_bytes(path)
-    if len(data) < 8:
-        raise DataError(f"{path} is too short to be an IDX label file ({len(data)} bytes).",
-                        "Download the file again.")
-    magic, count = struct.unpack(">II", data[:8])
-    if magic != LABELS_MAGIC:
-        raise DataError(f"{path} is not an IDX label file: magic number {magic}, expected {LABELS_MAGIC}.",
-                        "Check you did not swap image and label files.")
-    _check_length(path, len(data) - 8, count, f"{count} labels")
-    labels = np.frombuffer(data, dtype=np.uint8, offset=8).astype(np.int64)
+    with _opened(path) as stream:
+        head = stream.read(8)
+        if len(head) < 8:
+            raise DataError(f"{path} is too short to be an IDX label file ({len(head)} bytes).",
+                            "Download the file again.")
+        magic, count = struct.unpack(">II", head)
+        if magic != LABELS_MAGIC:
+            raise DataError(f"{path} is not an IDX label file: magic number {magic}, expected {LABELS_MAGIC}.",
+                            "Check you did not swap image and label files.")
+        data = _payload(stream, path, count, f"{count} labels")
+    labels = np.frombuffer(data, dtype=np.uint8).astype(np.int64)
     if labels.size and labels.max() > 9:
         raise DataError(f"{path} holds label {labels.max()}; MNIST labels are 0-9.", "Is this really MNIST?")
     return labels
 
 
 def _check_length(path: Path, payload: int, expected: int, what: str) -> None:
-    if payload != expected:
-        problem = "truncated" if payload < expected else "longer than its header says"
-        raise DataError(f"{path} is {problem}: header declares {what} ({expected} bytes), "
-                        f"the file holds {payload}.", "Download the file again.")
+    if payload < expected:
+        raise DataError(f"{path} is truncated: header declares {what} ({expected} bytes), the file holds "
+                        f"{payload}.", "Download the file again.")
+    if payload > expected:
+        raise DataError(f"{path} is longer than its header says: header declares {what} ({expected} bytes), "
+                        "the file holds more.", "Download the file again.")
 
 
 def _image_set(images: np.ndarray, labels: np.ndarray, index: slice) -> ImageSet:
