@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from engine.data.base import DataSpec, check_options
+from engine.data.image_files import decode_image, file_problem
 from engine.data.loading import check_cancel
 from engine.errors import DataError
 
@@ -92,8 +93,9 @@ class VideoSource:
     # ---- opening ----
     def _open_file(self) -> None:
         path = Path(self.spec.path)
-        if not path.is_file():
-            raise DataError(f"{path} does not exist." if not path.exists() else f"{path} is not a file.",
+        problem = file_problem(path)  # stat only: OpenCV opening a named pipe would wait for a writer forever
+        if problem is not None:
+            raise DataError(f"Cannot read the video {path}: {problem}.",
                             "Check the path; a folder of numbered images opens as frames:DIR.")
         if path.stat().st_size == 0:
             raise DataError(f"{path.name} is empty (0 bytes).", "Copy the video again; the file was cut off.")
@@ -116,9 +118,11 @@ class VideoSource:
         folder = Path(self.spec.path)
         if not folder.is_dir():
             raise DataError(f"{folder} is not a folder.", "frames:DIR needs a folder of numbered images.")
-        files = sorted((p for p in folder.iterdir() if p.suffix.lower() in FRAME_SUFFIXES), key=_natural_key)
-        self.skipped += [(str(p), "not an image file") for p in folder.iterdir()
-                         if p.is_file() and p.suffix.lower() not in FRAME_SUFFIXES and not p.name.startswith(".")]
+        entries = [(p, file_problem(p)) for p in folder.iterdir() if not p.name.startswith(".") and not p.is_dir()]
+        files = sorted((p for p, problem in entries if problem is None and p.suffix.lower() in FRAME_SUFFIXES),
+                       key=_natural_key)
+        self.skipped += [(str(p), problem or "not an image file") for p, problem in entries
+                         if problem is not None or p.suffix.lower() not in FRAME_SUFFIXES]
         if not files:
             raise DataError(f"{folder} holds no image frames.",
                             f"Put numbered frames ({', '.join(sorted(FRAME_SUFFIXES))}) in it, e.g. 0001.png.")
@@ -173,7 +177,10 @@ class VideoSource:
     def _read_folder(self) -> np.ndarray | None:
         while self._index < len(self._files):
             path = self._files[self._index]
-            frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            try:  # checked like every user image: a regular file, an image format by content, a sane size
+                frame, why = decode_image(path, cv2.IMREAD_COLOR), ""
+            except DataError as error:
+                frame, why = None, error.message
             if frame is not None:
                 if self.size is None and hasattr(self, "frame_size") and frame.shape[:2] != tuple(self.frame_size):
                     h, w = frame.shape[:2]
@@ -181,8 +188,8 @@ class VideoSource:
                                     f"frame is {self.frame_size[1]}x{self.frame_size[0]}.",
                                     "Give a common size, e.g. frames:DIR?size=320x240, or remove the odd frames.")
                 return frame
-            if (str(path), "not a readable image") not in self.skipped:
-                self.skipped.append((str(path), "not a readable image"))
+            if str(path) not in {listed for listed, _ in self.skipped}:
+                self.skipped.append((str(path), why))
             self._files.pop(self._index)
             self.frame_count = len(self._files)
         return None
