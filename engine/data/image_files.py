@@ -37,6 +37,7 @@ MAX_PIXELS = 80_000_000  # 80 megapixels (e.g. 10,000 x 8,000); below Pillow's o
 ALLOWED = "PNG, JPEG, BMP, TIFF, WebP, GIF or PBM/PGM/PPM"
 HEAD_BYTES = 512  # enough to recognise every allowed format and the usual impostors
 _RESAVE = "Open it in an image viewer; re-save it as PNG if it does not open."
+_ALWAYS_FITS = 32 << 20  # bytes too few to ask the OS about (engine.resources keeps 1 GB in reserve)
 _WORKING_COPIES = 3  # float32 copies a reader makes of a decoded image (unit float, channels, resize)
 
 # what a refused file looks like instead, for the message: (first bytes, name)
@@ -265,6 +266,8 @@ def _bands_and_bytes(mode: str) -> tuple[int, int]:
 
 
 def _fits(need: int, path: str | Path, doing: str, what: str = "image") -> None:
+    if need < _ALWAYS_FITS:  # asking the OS costs more than decoding a small image; the reserve covers these
+        return
     try:
         check_fits(need, doing, "Free memory, or downscale or remove the file.")
     except ResourceError as error:  # a DataError, so that readers skip and list the file like any other
