@@ -264,24 +264,27 @@ def read_frames(spec: str | DataSpec, *, size=None, grey: bool = False, limit: i
     return np.stack(frames)
 
 
-def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = DEFAULT_FPS) -> int:
+WRITE_SUFFIXES = (".mp4", ".avi", ".gif")
+
+
+def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = DEFAULT_FPS, *,
+                overwrite: bool = True) -> int:
     """Write uint8 RGB (H, W, 3) or grey (H, W) / (H, W, 1) frames to .mp4 (mp4v), .avi (MJPG) or .gif.
-    Returns the number of frames written. The file appears whole or not at all (written beside, then renamed).
+    Returns the number of frames written. The file appears whole or not at all (engine.atomic_files: a fresh
+    temporary file beside it, then renamed); without `overwrite` an existing file at `path` is kept.
     MP4 / AVI frames of odd width or height get one repeated column / row (the encoders would drop one)."""
+    from engine.atomic_files import written_atomically
+
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".mp4", ".avi", ".gif"):
+    if suffix not in WRITE_SUFFIXES:
         raise DataError(f"Cannot write {path.name}: unknown video type {suffix or '(none)'}.",
                         "Save as .mp4, .avi or .gif.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.partial{suffix}")
-    try:
+    with written_atomically(path, overwrite) as partial:
         count = (_write_gif if suffix == ".gif" else _write_cv2)(partial, frames, fps)
         if count == 0:
             raise DataError(f"No frames to write to {path.name}.", "The source gave no frames.")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
     return count
 
 
