@@ -24,6 +24,7 @@ class FramesPredictor:
         self.task = registry.get("predict")
         self.task._info = self.info
         self.device = devices.resolve(device).device
+        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
         self.model = checkpoint.restore(payload, self.task.make_model(self.config, self.info)).to(self.device).eval()
 
     @property
@@ -64,9 +65,11 @@ class FramesPredictor:
             out = self.model.rollout(torch.from_numpy(np.ascontiguousarray(seed))[None].to(self.device), frames)
         return np.round(out[0].float().cpu().numpy() * 255).astype(np.uint8)
 
-    def write_rollout(self, spec: str, out: str | Path, frames: int | None = None, fps: float = 5.0) -> dict:
+    def write_rollout(self, spec: str, out: str | Path, frames: int | None = None, fps: float = 5.0,
+                      overwrite: bool = True) -> dict:
         """Video of truth | model side by side: both show the seed frames, then the true continuation (left,
-        black where there is none) and the generated frames (right)."""
+        black where there is none) and the generated frames (right). Written atomically; without `overwrite`
+        never over an existing file."""
         from engine.data.video import write_video
 
         frames = int(self.info["horizon"]) if frames is None else int(frames)
@@ -83,7 +86,7 @@ class FramesPredictor:
             a, b = (np.repeat(np.repeat(p.transpose(1, 2, 0), scale, 0), scale, 1) for p in (a, b))
             gap = np.full((a.shape[0], 4, a.shape[2]), 128, np.uint8)
             panels.append(np.concatenate([a, gap, b], 1))
-        count = write_video(out, panels, fps)
+        count = write_video(out, panels, fps, overwrite=overwrite)
         return {"path": str(spec), "video": str(out), "frames": count, "seed_frames": len(seed),
                 "generated": frames, "layout": "truth | model"}
 
@@ -92,6 +95,7 @@ class FramesPredictor:
         from engine.data.sequences import load_sequences
 
         splits = load_sequences(spec, self.context + int(self.info["horizon"]))
+        self.skipped = list(splits.skipped)
         data = splits.test or splits.train
         frames = torch.from_numpy(data.frames)
         return self.task.evaluate(self.model, (frames, frames), self.device, 32)
@@ -107,12 +111,14 @@ class ClipPredictor:
         self.class_names = list(self.info["class_names"])
         self.task = registry.get("video-classify")
         self.device = devices.resolve(device).device
+        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
         self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
 
     def evaluate(self, spec: str) -> tuple[dict, dict]:
         from engine.tasks.video_classify import load_clips
 
         splits = load_clips(spec, self.info["label"], int(self.info["length"]))
+        self.skipped = list(splits.skipped)
         data = splits.test or splits.train
         if list(data.class_names) != self.class_names:
             raise DataError(f"{spec} has the classes {data.class_names}; the model knows {self.class_names}.",

@@ -11,7 +11,7 @@ from engine.config import RunConfig
 from engine.data import DataSpec, load_classification, read_image
 from engine.data.images import conform, dark_background
 from engine.errors import CheckpointError, DataError
-from engine.image_outputs import write_image_results
+from engine.image_outputs import plan_images, write_image_results
 from engine.tasks import registry
 
 
@@ -22,6 +22,7 @@ class Predictor:
         self.info = payload["info"]
         self.task = registry.get(payload["task"])
         self.device = devices.resolve(device).device
+        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
         self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
 
     @classmethod
@@ -67,6 +68,7 @@ class Predictor:
             parsed.options.setdefault("size", str(h))
             parsed.options.setdefault("channels", "grey" if c == 1 else "rgb")
         splits = load_classification(parsed)
+        self.skipped = list(splits.skipped)
         data = splits.test if splits.test is not None else splits.train
         if data.class_names != self.class_names:
             raise DataError(f"The data's classes {data.class_names} differ from the model's {self.class_names}.",
@@ -83,6 +85,8 @@ class Predictor:
 class EdgePredictor:
     """An edges checkpoint: edge maps of image files of any size, at their own size."""
 
+    IMAGE_OUTPUTS = ("edges", "thin")  # <stem>_edges.png, <stem>_thin.png
+
     def __init__(self, payload: dict, device: str = "auto"):
         self.payload = payload
         self.config = RunConfig.from_dict(payload["config"])
@@ -93,6 +97,7 @@ class EdgePredictor:
             raise CheckpointError(f"This 'edges' checkpoint lacks its preprocessing ({', '.join(missing)}).",
                                   "Give the model.ckpt written by `python main.py train --task edges`.")
         self.device = devices.resolve(device).device
+        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
         self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
 
     def edge_map(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,9 +115,10 @@ class EdgePredictor:
         return self.task.predict_map(self.model, frame, {"scale": scale, "test_scales": [1.0]}, self.device)
 
     def write_edge_video(self, spec: str, out: str | Path, *, side_by_side: bool = True, size=None,
-                         progress=None, cancel=None) -> dict:
+                         progress=None, cancel=None, overwrite: bool = True) -> dict:
         """Run live_map on every frame of a video spec (video:FILE, frames:DIR, a path) and write an MP4 / GIF
-        of the edge maps (white on black), beside the input frames when `side_by_side`."""
+        of the edge maps (white on black), beside the input frames when `side_by_side`; atomically, and
+        without `overwrite` never over an existing file."""
         from engine.data.loading import check_cancel
         from engine.data.video import open_video, write_video
 
@@ -127,24 +133,30 @@ class EdgePredictor:
                         progress(i + 1, max(total, i + 1))
                     yield np.concatenate([frame, edges], 1) if side_by_side else edges
 
-            count = write_video(out, frames(), fps)
+            count = write_video(out, frames(), fps, overwrite=overwrite)
         return {"path": str(spec), "video": str(out), "frames": count, "fps": fps}
 
-    def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
-        """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image."""
+    def predict_files(self, paths: list[str], out: str | Path, overwrite: bool = False) -> list[dict]:
+        """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image,
+        never over an input and, without `overwrite`, never over an existing file (engine.output_plan)."""
+        return self.write_planned(plan_images(paths, out, self.IMAGE_OUTPUTS, overwrite), overwrite)
+
+    def write_planned(self, planned, overwrite: bool = False) -> list[dict]:
+        """The edge maps of images whose outputs engine.output_plan has already placed and checked."""
         def make(image):
             soft, thin = self.edge_map(image)
             pictures = [(name, np.round(np.clip(values, 0, 1) * 255).astype(np.uint8))
                         for name, values in (("edges", soft), ("thin", thin))]
             return pictures, {"edge_fraction": float((soft >= 0.5).mean())}
 
-        return write_image_results(paths, out, make)
+        return write_image_results(planned, make, overwrite)
 
     def evaluate(self, spec: str, thresholds: int | None = None) -> tuple[dict, dict]:
         """The benchmark on the spec's test split (all its images when it has none), as at the end of training."""
         from engine.data.edge_data import load_edges
 
         data = load_edges(spec)
+        self.skipped = list(data.skipped)
         options = dict(self.info, **({"bench_thresholds": int(thresholds)} if thresholds else {}))
         test = self.task.test_split(data.test or data.train, self.info["train_size"], options)
         if test.truths is None:

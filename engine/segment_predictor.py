@@ -9,13 +9,15 @@ import numpy as np
 from engine import checkpoint, device as devices
 from engine.config import RunConfig
 from engine.errors import CheckpointError, DataError
-from engine.image_outputs import write_image_results
+from engine.image_outputs import plan_images, write_image_results
 from engine.tasks import registry
 
 OVERLAY_ALPHA = 0.5
 
 
 class SegmentPredictor:
+    IMAGE_OUTPUTS = ("mask", "overlay")  # <stem>_mask.png, <stem>_overlay.png
+
     def __init__(self, payload: dict, device: str = "auto"):
         self.payload = payload
         self.config = RunConfig.from_dict(payload["config"])
@@ -27,6 +29,7 @@ class SegmentPredictor:
             raise CheckpointError(f"This 'segment' checkpoint lacks its preprocessing ({', '.join(missing)}).",
                                   "Give the model.ckpt written by `python main.py train --task segment`.")
         self.device = devices.resolve(device).device
+        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
         self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
 
     @property
@@ -49,8 +52,13 @@ class SegmentPredictor:
         tinted[fg] = (1 - OVERLAY_ALPHA) * tinted[fg] + OVERLAY_ALPHA * colours[mask[fg]]
         return np.round(tinted).astype(np.uint8)
 
-    def predict_files(self, paths: list[str], out: str | Path) -> list[dict]:
-        """Write <stem>_mask.png (class ids; 0 / 255 for two classes) and <stem>_overlay.png into `out`."""
+    def predict_files(self, paths: list[str], out: str | Path, overwrite: bool = False) -> list[dict]:
+        """Write <stem>_mask.png (class ids; 0 / 255 for two classes) and <stem>_overlay.png into `out`, never
+        over an input and, without `overwrite`, never over an existing file (engine.output_plan)."""
+        return self.write_planned(plan_images(paths, out, self.IMAGE_OUTPUTS, overwrite), overwrite)
+
+    def write_planned(self, planned, overwrite: bool = False) -> list[dict]:
+        """The masks of images whose outputs engine.output_plan has already placed and checked."""
         binary = int(self.info["classes"]) == 2
 
         def make(image):
@@ -60,7 +68,7 @@ class SegmentPredictor:
                         ("overlay", cv2.cvtColor(self.overlay(image, mask), cv2.COLOR_RGB2BGR))]
             return pictures, {"fractions": {n: float(c) / mask.size for n, c in zip(self.class_names, counts)}}
 
-        return write_image_results(paths, out, make)
+        return write_image_results(planned, make, overwrite)
 
     def evaluate(self, spec: str) -> tuple[dict, dict]:
         """Figures on the spec's test split (all its images when it has none), each image at its own size."""
@@ -68,6 +76,7 @@ class SegmentPredictor:
         from engine.tasks.segment import test_split
 
         data = load_masks(spec)
+        self.skipped = list(data.skipped)
         if len(data.class_names) != int(self.info["classes"]):
             raise DataError(f"{spec} has {len(data.class_names)} classes but the model has {self.info['classes']}.",
                             "Evaluate on data with the model's classes: " + ", ".join(self.class_names) + ".")
