@@ -10,6 +10,7 @@ from pathlib import Path
 from engine.compare_cli import add_compare_parser, cmd_compare
 from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.errors import ConfigError, UserError
+from engine.predict_cli import add_predict_parser, cmd_predict
 
 # flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
 _TRAIN_FLAGS = {
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",
                        help="a task option, e.g. --option scale=0.5 (repeatable; see the task's docs)")
     train.add_argument("--json", action="store_true", help="print one JSON result line last on stdout")
+    train.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
 
     evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint on a data spec's test split")
     evaluate.add_argument("--checkpoint", required=True)
@@ -60,18 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="edges: thresholds of the BSDS benchmark (default: the checkpoint's; "
                           "the benchmark's own is 99)")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
 
-    predict = sub.add_parser("predict", help="classify image files, or draw their edge maps, with a checkpoint")
-    predict.add_argument("--checkpoint", required=True)
-    predict.add_argument("images", nargs="+", help="image files; for edges also videos (video:FILE, frames:DIR, "
-                         "or a .mp4/.avi/... path), written as <stem>_edges.mp4 (input | edges)")
-    predict.add_argument("--out", help="edges checkpoints: folder for the edge-map PNGs and edge videos; "
-                         "segment checkpoints: folder for <stem>_mask.png and <stem>_overlay.png")
-    predict.add_argument("--frames", type=int, default=None,
-                         help="predict checkpoints: frames to generate after the seed frames (default: the horizon)")
-    predict.add_argument("--device", default="auto")
-    predict.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
-    predict.add_argument("--json", action="store_true")
+    add_predict_parser(sub)
     add_compare_parser(sub, _TRAIN_FLAGS)
     return parser
 
@@ -110,11 +103,16 @@ def _option_value(text: str):
 
 
 def cmd_train(args) -> int:
+    from engine.cli_messages import check_data_fits, report_skipped, skipped_json
     from engine.progress_bar import ProgressBar
     from engine.training import Trainer
 
     config = config_from_args(args)
-    result = Trainer(config, ProgressBar()).run()
+    check_data_fits(config.task, config.data)
+    trainer = Trainer(config, ProgressBar())
+    result = trainer.run()
+    skipped = list(trainer.prepared.skipped) if trainer.prepared is not None else []
+    report_skipped(skipped, args.verbose)
     if result["reason"] == "failed":
         return 2
     if args.json:
@@ -123,56 +121,32 @@ def cmd_train(args) -> int:
         print(json.dumps({"task": config.task, "cell": config.cell, "device": result["device"],
                           "epochs": result["epochs"], "seconds": round(result["seconds"], 2),
                           "samples_per_s": round(result["samples_per_s"], 1), "parameters": result["parameters"],
-                          "metrics": metrics, "checkpoint": result["checkpoint"]}))
+                          "metrics": metrics, "checkpoint": result["checkpoint"], "skipped": skipped_json(skipped)}))
     return 0
 
 
 def cmd_evaluate(args) -> int:
+    from engine.cli_messages import check_data_fits, report_skipped, skipped_json
     from engine.inference import EdgePredictor, load_predictor
 
     predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
+    task = predictor.payload["task"]
+    check_data_fits(task, args.data, args.checkpoint)
+    extra = {}
     if isinstance(predictor, EdgePredictor):
         metrics, _ = predictor.evaluate(args.data, args.thresholds)
-        named = {f"test_{k}": float(v) for k, v in metrics.items()}
-        print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
-        if args.json:
-            print(json.dumps({"task": "edges", "data": args.data, "metrics": named,
-                              "checkpoint": str(args.checkpoint)}))
-        return 0
-    if predictor.payload["task"] in ("predict", "video-classify", "segment"):
-        metrics, _ = predictor.evaluate(args.data)
-        named = {f"test_{k}": float(v) for k, v in metrics.items()}
-        print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
-        if args.json:
-            print(json.dumps({"task": predictor.payload["task"], "data": args.data, "metrics": named,
-                              "checkpoint": str(args.checkpoint)}))
-        return 0
-    metrics, details = predictor.evaluate(args.data)
-    named = {f"test_{k}": v for k, v in metrics.items()}
-    per_class = {name: float(a) for name, a in zip(predictor.class_names, details["per_class_accuracy"])}
+    else:
+        metrics, details = predictor.evaluate(args.data)
+        if task == "classify":
+            extra["per_class_accuracy"] = {name: float(a) for name, a in
+                                           zip(predictor.class_names, details["per_class_accuracy"])}
+    named = {f"test_{k}": float(v) for k, v in metrics.items()}
+    report_skipped(predictor.skipped, args.verbose)
     print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
     if args.json:
-        print(json.dumps({"task": predictor.payload["task"], "data": args.data, "metrics": named,
-                          "per_class_accuracy": per_class, "checkpoint": str(args.checkpoint)}))
+        print(json.dumps({"task": task, "data": args.data, "metrics": named, **extra,
+                          "checkpoint": str(args.checkpoint), "skipped": skipped_json(predictor.skipped)}))
     return 0
-
-
-def cmd_predict(args) -> int:
-    from engine.inference import EdgePredictor, load_predictor
-
-    predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
-    if isinstance(predictor, EdgePredictor):
-        return _predict_edges(predictor, args)
-    if predictor.payload["task"] == "predict":
-        return _predict_frames(predictor, args)
-    if predictor.payload["task"] == "segment":
-        return _predict_masks(predictor, args)
-    results = predictor.predict_files(args.images)
-    def line(item):
-        note = " (inverted to match the training data's light-on-dark ink)" if item["inverted"] else ""
-        return f"{item['path']}\t{item['class']}\t{item['probability']:.3f}{note}"
-
-    return _report(results, "predictions", line, args.json)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,66 +160,3 @@ def main(argv: list[str] | None = None) -> int:
         if error.hint:
             print(f"hint: {error.hint}", file=sys.stderr)
         return 2
-
-
-def _is_video(path: str) -> bool:
-    """A video spec, a video file or a folder of frames (images go to the image path)."""
-    from engine.data.video import VIDEO_SUFFIXES
-
-    if path.split(":", 1)[0] in ("video", "frames", "camera"):
-        return True
-    return Path(path).is_dir() or Path(path.partition("?")[0]).suffix.lower() in VIDEO_SUFFIXES
-
-
-def _predict_edges(predictor, args) -> int:
-    if not args.out:
-        raise ConfigError("An edges checkpoint writes edge-map images: give --out DIR.",
-                          "For example: predict --checkpoint runs/edges/model.ckpt photo.jpg --out edges/")
-    videos = [p for p in args.images if _is_video(p)]
-    results = predictor.predict_files([p for p in args.images if p not in videos], args.out)
-    for path in videos:
-        target = Path(args.out) / f"{Path(path.partition('?')[0].partition(':')[2] or path).stem}_edges.mp4"
-        try:
-            results.append(predictor.write_edge_video(path, target))
-        except UserError as error:
-            results.append({"path": path, "error": error.message})
-    return _report(results, "edges", lambda item: f"{item['path']}\t{item['video']}\t{item['frames']} frames"
-                   if "video" in item else f"{item['path']}\t{item['edges']}\t{item['thin']}", args.json)
-
-
-def _predict_frames(predictor, args) -> int:
-    """Roll out each video / npz: its first `context` frames seed, `--frames` more are generated."""
-    if not args.out:
-        raise ConfigError("A predict checkpoint writes a rollout video: give --out FILE.mp4 (or .gif).",
-                          "For example: predict --checkpoint runs/mm/model.ckpt clip.mp4 --frames 30 --out roll.mp4")
-    results = []
-    for i, spec in enumerate(args.images):
-        target = Path(args.out)
-        if len(args.images) > 1:
-            target = target.with_name(f"{target.stem}_{i}{target.suffix}")
-        try:
-            results.append(predictor.write_rollout(spec, target, args.frames))
-        except UserError as error:
-            results.append({"path": spec, "error": error.message})
-    return _report(results, "rollouts", lambda item: f"{item['path']}\t{item['video']}\t{item['seed_frames']} seed + "
-                   f"{item['generated']} generated frames", args.json)
-
-
-def _predict_masks(predictor, args) -> int:
-    if not args.out:
-        raise ConfigError("A segment checkpoint writes mask images: give --out DIR.",
-                          "For example: predict --checkpoint runs/seg/model.ckpt horse.jpg --out masks/")
-    results = predictor.predict_files(args.images, args.out)
-    return _report(results, "masks", lambda item: f"{item['path']}\t{item['mask']}\t{item['overlay']}", args.json)
-
-
-def _report(results: list[dict], key: str, line, as_json: bool) -> int:
-    """One line per result on stdout (errors on stderr), the JSON line last; exit 1 when any input failed."""
-    for item in results:
-        if "error" in item:
-            print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
-        else:
-            print(line(item))
-    if as_json:
-        print(json.dumps({key: results}))
-    return 1 if any("error" in item for item in results) else 0
