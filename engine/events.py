@@ -59,7 +59,7 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Finished:
-    reason: str  # "done", "stopped", "early_stop", "failed"
+    reason: str  # "done", "stopped", "early_stop", "failed", "aborted" (Trainer.abort(): nothing was written after it)
     metrics: dict  # final {name: float}
     checkpoint: str  # path, "" when none was written
     seconds: float

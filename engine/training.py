@@ -1,17 +1,19 @@
-"""The Trainer: the loop, the events, pause / resume / stop, the NaN guard and checkpoints.
+"""The Trainer: the loop, the events, pause / resume / stop / abort, the divergence guard and checkpoints.
 
-Everything a task does not own. `Trainer(config, on_event).run()` trains; pause(), resume(), stop()
-and set_probe() may be called from any other thread.
+Everything a task does not own. `Trainer(config, on_event).run()` trains; pause(), resume(), stop(),
+abort() and set_probe() may be called from any other thread. stop() ends training after the current step
+and still tests the best weights; abort() (the window closing) ends the run as soon as it can, in any
+phase, and after it returns nothing more is written to the run folder and no event but the final
+Finished("aborted") is sent. Only finite models are ever checkpointed (engine/train_guards.py).
 """
 from __future__ import annotations
 
 import copy
-import csv
 import logging
 import math
 import random
-import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,259 +25,356 @@ from engine.errors import UserError
 from engine.events import Failed, Finished, Metrics, Progress, Snapshot, Started, plain
 from engine.gradients import GradientTracker
 from engine.optim import make_optimizer, make_scheduler
+from engine.run_control import RunControl
 from engine.tasks import registry
+from engine.train_guards import (Aborted, Diverged, diverged, install_abort_hooks, is_out_of_memory,
+                                 nonfinite_weight, out_of_memory, prepare_run_folder, watch_lists, write_history)
+from engine.train_memory import check_training_fits
 
 log = logging.getLogger(__name__)
 
 
-class NonFiniteLoss(UserError):
-    pass
+@dataclass
+class _Run:
+    """What one run carries from step to step; the Trainer itself holds only the controls and the events."""
+
+    cfg: RunConfig
+    task: object
+    policy: object
+    prepared: object
+    model: torch.nn.Module
+    optimizer: object
+    scheduler: object
+    scaler: object
+    out: Path | None
+    train_x: torch.Tensor
+    train_y: torch.Tensor
+    tracker: GradientTracker | None
+    steps_per_epoch: int
+    log_every: int
+    generator: torch.Generator
+    best_score: tuple = (-math.inf, -math.inf)
+    best_state: dict | None = None
+    best_epoch: int = 0
+    stale: int = 0
+    history: list = field(default_factory=list)
+    trained: int = 0
+    train_seconds: float = 0.0
+    global_step: int = 0
+    last_progress: float = 0.0
+    last_snapshot: float = 0.0
+    reason: str = "done"
+
+    @property
+    def sign(self) -> float:  # -1 for a selection metric where lower is better (predict's mse_per_frame)
+        return -1.0 if getattr(self.task, "lower_is_better", False) else 1.0
 
 
-class Trainer:
+@dataclass
+class _Epoch:
+    """Running sums of one epoch: since the last logged point, and over the whole epoch."""
+
+    loss_sum: torch.Tensor
+    seen: int = 0
+    sums: dict = field(default_factory=dict)
+    loss: float = 0.0  # sum of logged mean losses x their sample counts
+    count: int = 0
+    all_sums: dict = field(default_factory=dict)
+
+
+class Trainer(RunControl):
     def __init__(self, config: RunConfig, on_event=None, progress_every_s: float = 0.2,
                  snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None,
                  measure_gradients: bool = True):
+        super().__init__(on_event)
         self.config = config
         self.splits = splits  # data already loaded by the window (None: the task reads config.data)
-        self.on_event = on_event or (lambda event: None)
         self.progress_every_s = progress_every_s
         self.snapshot_every_s = snapshot_every_s
         self.log_points_per_epoch = log_points_per_epoch
         self.measure_gradients = measure_gradients  # gradients through time (engine.gradients), throttled
-        self._stop = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-        self._probe_index = 0
-        self._probe_requested = threading.Event()
+        self._hooks: list = []
+        self._kept_epoch = 0  # the epoch this run's checkpoint holds
+        self._where = (0, 0)  # (epoch, step) reached, for the divergence message
         self.model = None
         self.prepared = None
-
-    # ---- control from other threads ----
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._running.set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    def set_probe(self, index: int) -> None:
-        self._probe_index = int(index)
-        self._probe_requested.set()
 
     # ---- the run ----
     def run(self) -> dict:
         start = time.perf_counter()
         try:
             return self._run(start)
-        except UserError as error:
-            return self._fail(error.message, error.hint, start)
-        except Exception as error:  # a bug: say so plainly, keep the traceback in the log
-            log.exception("training failed")
-            return self._fail(f"Training failed: {type(error).__name__}: {error}",
-                              "This is a bug in RNN Vision Lab; the log has the details.", start)
+        except Aborted:
+            return self._aborted(start)
+        except Exception as error:
+            return self._ended_by(error, start)
+        finally:
+            for handle in self._hooks:
+                handle.remove()
+            self._hooks = []
 
-    def _fail(self, message: str, hint: str, start: float) -> dict:
-        self.on_event(Failed(message, hint))
-        result = {"reason": "failed", "message": message, "hint": hint, "metrics": {},
-                  "checkpoint": self._best_path or "", "seconds": time.perf_counter() - start, "samples_per_s": 0.0}
-        self.on_event(Finished("failed", {}, result["checkpoint"], result["seconds"], 0.0))
-        return result
+    def _ended_by(self, error: Exception, start: float) -> dict:
+        """The result for a run that raised: aborted, a UserError's message, out of memory, a divergence
+        that made the task's own code fail (NaN in a metric, an argmax, a histogram), or a bug."""
+        if self._abort.is_set():  # whatever the abort interrupted (e.g. the data loader's "cancelled")
+            return self._aborted(start)
+        if isinstance(error, UserError):
+            return self._fail(error, start)
+        if is_out_of_memory(error):
+            cfg = self.config
+            what = f"Training (hidden {cfg.hidden} x {cfg.layers} layers, batch {cfg.batch})"
+            return self._fail(out_of_memory(error, what), start)
+        bad = self._nonfinite_weight()
+        if bad is not None:
+            then = f"{type(error).__name__}: {str(error).strip()[:300]}"
+            return self._fail(self._diverged(f"The weights became NaN or infinite (first {bad})", then), start)
+        log.exception("training failed")
+        return self._fail(UserError(f"Training failed: {type(error).__name__}: {error}",
+                                    "This is a bug in RNN Vision Lab; the log has the details."), start)
 
-    _best_path: str | None = None
+    def _fail(self, error: UserError, start: float) -> dict:
+        try:
+            self._emit(Failed(error.message, error.hint))
+            result = {"reason": "failed", "message": error.message, "hint": error.hint, "metrics": {},
+                      "checkpoint": self._best_path or "", "seconds": time.perf_counter() - start,
+                      "samples_per_s": 0.0}
+            self._emit(Finished("failed", {}, result["checkpoint"], result["seconds"], 0.0))
+            return result
+        except Aborted:
+            return self._aborted(start)
+
+    def _diverged(self, what: str, then: str = "") -> Diverged:
+        out = Path(self.config.out) if self.config.out else None
+        return diverged(what, *self._where, self._kept_epoch, self._best_path or "", out, then)
+
+    def _nonfinite_weight(self) -> str | None:
+        try:
+            return nonfinite_weight(self.model) if self.model is not None else None
+        except Exception:  # the device itself failed: nothing more to learn from the weights
+            return None
 
     def _run(self, start: float) -> dict:
+        run = self._setup()
+        for epoch in range(1, run.cfg.epochs + 1):
+            if not self._train_epoch(run, epoch):
+                break
+            if self._end_epoch(run, epoch, start):
+                break
+        return self._finish(run, start)
+
+    def _setup(self) -> _Run:
         cfg = self.config
+        out = Path(cfg.out) if cfg.out else None
+        if out:  # before any data is read: a bad --out is said at once
+            self._write(prepare_run_folder, out)
         _seed_everything(cfg.seed)
         policy = devices.resolve(cfg.device, cfg.threads or devices.default_threads())
         task = registry.get(cfg.task)
         prepared = self.prepared = task.prepare(cfg, cancel=self._stop, splits=self.splits)
+        self._check_abort()
+        prepared.val, prepared.test = (watch_lists(s, self._abort) for s in (prepared.val, prepared.test))
         train_x, train_y = prepared.train
         if len(train_x) == 0:
             raise UserError("The training split is empty.", "Give more data or a smaller validation fraction.")
-        dev = policy.device
-        model = self.model = task.build_model(cfg, prepared.info).to(dev)
+        check_training_fits(task, cfg, prepared.info, policy.device, self.measure_gradients)
+        model = self.model = task.build_model(cfg, prepared.info).to(policy.device)
+        self._hooks = install_abort_hooks(model, self._abort)
         optimizer = make_optimizer(cfg, model.parameters())
         steps_per_epoch = math.ceil(len(train_x) / cfg.batch)
-        scheduler = make_scheduler(cfg, optimizer, steps_per_epoch)
-        scaler = torch.amp.GradScaler("cuda") if policy.amp else None
-        out = Path(cfg.out) if cfg.out else None
         if out:
-            out.mkdir(parents=True, exist_ok=True)
-            cfg.save(out / "config.json")
+            self._write(cfg.save, out / "config.json")
         if policy.pin_memory:
             train_x, train_y = train_x.pin_memory(), train_y.pin_memory()
-        self.on_event(Started(cfg.to_dict(), policy.description, sum(p.numel() for p in model.parameters()),
-                              len(train_x), len(prepared.val[0]) if prepared.val else 0,
-                              len(prepared.test[0]) if prepared.test else 0))
+        run = _Run(cfg, task, policy, prepared, model, optimizer, make_scheduler(cfg, optimizer, steps_per_epoch),
+                   torch.amp.GradScaler("cuda") if policy.amp else None, out, train_x, train_y,
+                   GradientTracker(self.snapshot_every_s) if self.measure_gradients else None, steps_per_epoch,
+                   max(1, steps_per_epoch // self.log_points_per_epoch), torch.Generator().manual_seed(cfg.seed))
+        self._emit(Started(cfg.to_dict(), policy.description, sum(p.numel() for p in model.parameters()),
+                           len(train_x), len(prepared.val[0]) if prepared.val else 0,
+                           len(prepared.test[0]) if prepared.test else 0))
         for note in prepared.notes:
             log.info(note)
+        self._emit_probe(run, 0)
+        return run
 
-        generator = torch.Generator().manual_seed(cfg.seed)
-        log_every = max(1, steps_per_epoch // self.log_points_per_epoch)
-        best_score, best_state, best_epoch, stale = (-math.inf, -math.inf), None, 0, 0
-        history: list[dict] = []
-        trained, train_seconds, global_step = 0, 0.0, 0
-        last_progress = last_snapshot = 0.0
-        reason = "done"
-        tracker = GradientTracker(self.snapshot_every_s) if self.measure_gradients else None
-        self._emit_probe(task, model, prepared, dev, 0, 0)
-        for epoch in range(1, cfg.epochs + 1):
-            model.train()
-            order = torch.randperm(len(train_x), generator=generator)
-            sums: dict = {}
-            loss_sum, seen = torch.zeros((), device=dev), 0
-            epoch_loss, epoch_seen, epoch_sums = 0.0, 0, {}
-            tick = time.perf_counter()
-            for step in range(1, steps_per_epoch + 1):
-                if not self._running.is_set():
-                    train_seconds += time.perf_counter() - tick
-                    while not self._running.wait(0.1):
-                        pass
-                    tick = time.perf_counter()
-                if self._stop.is_set():
-                    reason = "stopped"
-                    break
-                index = order[(step - 1) * cfg.batch: step * cfg.batch]
-                x = train_x[index].to(dev, non_blocking=policy.pin_memory)
-                y = train_y[index].to(dev, non_blocking=policy.pin_memory)
-                x, y = task.augment_batch(x, y, cfg)
-                if tracker is not None and tracker.due(step == steps_per_epoch):
-                    self._measure_gradients(task, model, tracker, x, y, epoch, global_step)
-                with torch.autocast(dev.type, enabled=policy.amp):
-                    output = model(x)
-                    loss = task.loss(output, y)
-                optimizer.zero_grad(set_to_none=True)
-                if scaler:
-                    scaler.scale(loss).backward()
-                    scaler.unscale_(optimizer)
-                else:
-                    loss.backward()
-                if cfg.clip > 0:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-                if scaler:
-                    scaler.step(optimizer)
-                    scaler.update()
-                else:
-                    optimizer.step()
-                if scheduler.per_step:
-                    scheduler.step()
-                global_step += 1
-                n = len(index)
-                loss_sum += loss.detach() * n
-                seen += n
-                trained += n
-                for key, value in task.batch_stats(output.detach(), y).items():
-                    sums[key] = sums.get(key, 0) + value
-                if step % log_every == 0 or step == steps_per_epoch:
-                    mean_loss = float(loss_sum) / seen
-                    if not math.isfinite(mean_loss):
-                        raise NonFiniteLoss(
-                            f"The loss became {mean_loss} at epoch {epoch}, step {step}: training diverged.",
-                            "Lower the learning rate, turn on gradient clipping (clip 1.0), or check the data "
-                            "for NaN values. The last good checkpoint was kept.")
-                    metrics = {"loss": mean_loss, **task.train_metrics(sums, seen), "lr": optimizer.param_groups[0]["lr"]}
-                    self.on_event(Metrics("train", epoch, global_step, metrics))
-                    epoch_loss += mean_loss * seen
-                    epoch_seen += seen
-                    for key, value in sums.items():
-                        epoch_sums[key] = epoch_sums.get(key, 0) + float(value)
-                    loss_sum, seen, sums = torch.zeros((), device=dev), 0, {}
-                now = time.perf_counter()
-                if now - last_progress >= self.progress_every_s or step == steps_per_epoch:
-                    last_progress = now
-                    elapsed = train_seconds + (now - tick)
-                    rate = trained / elapsed if elapsed > 0 else 0.0
-                    remaining = (cfg.epochs - epoch) * len(train_x) + (steps_per_epoch - step) * cfg.batch
-                    self.on_event(Progress(epoch, cfg.epochs, step, steps_per_epoch, global_step, rate,
-                                           remaining / rate if rate else 0.0, float(loss.detach())))
-                if now - last_snapshot >= self.snapshot_every_s or self._probe_requested.is_set():
-                    last_snapshot = now
-                    self._emit_probe(task, model, prepared, dev, epoch, global_step)
-                    model.train()
-            train_seconds += time.perf_counter() - tick
-            if reason == "stopped":
+    def _train_epoch(self, run: _Run, epoch: int) -> bool:
+        """One pass over the training data; False when stop() ended it."""
+        run.model.train()
+        order = torch.randperm(len(run.train_x), generator=run.generator)
+        sums = _Epoch(torch.zeros((), device=run.policy.device))
+        tick = time.perf_counter()
+        for step in range(1, run.steps_per_epoch + 1):
+            tick += self._wait_while_paused()  # paused time is not training time
+            self._check_abort()
+            if self._stop.is_set():
+                run.reason = "stopped"
                 break
-            row = {"epoch": epoch, "seconds": round(time.perf_counter() - start, 3),
-                   "lr": optimizer.param_groups[0]["lr"], "train_loss": epoch_loss / max(epoch_seen, 1),
-                   **{f"train_{k}": v for k, v in task.train_metrics(epoch_sums, epoch_seen).items()}}
-            # the selection metric first; on a tie (accuracy saturates on easy data) the lower loss wins
-            if tracker is not None and math.isfinite(ratio := tracker.end_epoch()):
-                row["grad_ratio"] = ratio
-            sign = -1.0 if getattr(task, "lower_is_better", False) else 1.0  # e.g. predict's mse_per_frame
-            score = (sign * row.get(f"train_{task.selection_metric}", 0.0), -row["train_loss"])
-            if prepared.val is not None:
-                val_metrics, _ = task.evaluate(model, prepared.val, dev, cfg.batch)
-                self.on_event(Metrics("val", epoch, global_step, val_metrics))
-                row.update({f"val_{k}": v for k, v in val_metrics.items()})
-                score = (sign * val_metrics[task.selection_metric], -val_metrics["loss"])
-            history.append(row)
-            # early stopping waits for the metric itself to improve; a lower loss alone does not reset it
-            stale = 0 if score[0] > best_score[0] else stale + 1
-            if score > best_score:
-                best_score, best_epoch = score, epoch
-                best_state = copy.deepcopy(model.state_dict())
-                if out:
-                    self._best_path = str(checkpoint.save(out / "model.ckpt", best_state, cfg.to_dict(),
-                                                          prepared.info, {"epoch": epoch, **_numbers(row)}))
-            if out:
-                _write_history(out / "metrics.csv", history)
-            if not scheduler.per_step:
-                scheduler.step()
-            if cfg.patience and stale >= cfg.patience:
-                reason = "early_stop"
-                break
+            self._where = (epoch, step)
+            index = order[(step - 1) * run.cfg.batch: step * run.cfg.batch]
+            loss = self._train_step(run, sums, index, epoch, step == run.steps_per_epoch)
+            if step % run.log_every == 0 or step == run.steps_per_epoch:
+                self._log_point(run, sums, epoch)
+            self._report_progress(run, epoch, step, loss, tick)
+        run.train_seconds += time.perf_counter() - tick
+        if run.reason == "stopped":
+            return False
+        run.history.append(self._epoch_row(run, epoch, sums))
+        return True
 
-        if best_state is not None:
-            model.load_state_dict(best_state)
-        sign = -1.0 if getattr(task, "lower_is_better", False) else 1.0
-        final = {f"val_{task.selection_metric}": sign * best_score[0]} if prepared.val is not None else {}
-        final["best_epoch"] = best_epoch
-        if prepared.test is not None and best_state is not None:  # a stopped run still shows its best model
-            test_metrics, details = task.evaluate(model, prepared.test, dev, cfg.batch)
-            self.on_event(Metrics("test", best_epoch, global_step, test_metrics))
+    def _train_step(self, run: _Run, sums: _Epoch, index, epoch: int, last_step: bool) -> torch.Tensor:
+        cfg, task, model, policy = run.cfg, run.task, run.model, run.policy
+        x = run.train_x[index].to(policy.device, non_blocking=policy.pin_memory)
+        y = run.train_y[index].to(policy.device, non_blocking=policy.pin_memory)
+        x, y = task.augment_batch(x, y, cfg)
+        if run.tracker is not None and run.tracker.due(last_step):
+            self._measure_gradients(run, x, y, epoch)
+        with torch.autocast(policy.device.type, enabled=policy.amp):
+            output = model(x)
+            loss = task.loss(output, y)
+        run.optimizer.zero_grad(set_to_none=True)
+        if run.scaler:
+            run.scaler.scale(loss).backward()
+            run.scaler.unscale_(run.optimizer)
+        else:
+            loss.backward()
+        if cfg.clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+        if run.scaler:
+            run.scaler.step(run.optimizer)
+            run.scaler.update()
+        else:
+            run.optimizer.step()
+        if run.scheduler.per_step:
+            run.scheduler.step()
+        run.global_step += 1
+        n = len(index)
+        sums.loss_sum += loss.detach() * n  # summed on the device: no sync per step, checked at log points
+        sums.seen += n
+        run.trained += n
+        for key, value in task.batch_stats(output.detach(), y).items():
+            sums.sums[key] = sums.sums.get(key, 0) + value
+        return loss
+
+    def _log_point(self, run: _Run, sums: _Epoch, epoch: int) -> None:
+        """A train Metrics event for the steps since the last one; a non-finite loss among them ends the run."""
+        mean_loss = float(sums.loss_sum) / sums.seen
+        if not math.isfinite(mean_loss):
+            raise self._diverged(f"The loss became {mean_loss}")
+        metrics = {"loss": mean_loss, **run.task.train_metrics(sums.sums, sums.seen),
+                   "lr": run.optimizer.param_groups[0]["lr"]}
+        self._emit(Metrics("train", epoch, run.global_step, metrics))
+        sums.loss += mean_loss * sums.seen
+        sums.count += sums.seen
+        for key, value in sums.sums.items():
+            sums.all_sums[key] = sums.all_sums.get(key, 0) + float(value)
+        sums.loss_sum, sums.seen, sums.sums = torch.zeros((), device=run.policy.device), 0, {}
+
+    def _report_progress(self, run: _Run, epoch: int, step: int, loss: torch.Tensor, tick: float) -> None:
+        """Progress at most every progress_every_s; the probe's snapshot every snapshot_every_s or on request."""
+        cfg, now = run.cfg, time.perf_counter()
+        if now - run.last_progress >= self.progress_every_s or step == run.steps_per_epoch:
+            run.last_progress = now
+            elapsed = run.train_seconds + (now - tick)
+            rate = run.trained / elapsed if elapsed > 0 else 0.0
+            remaining = (cfg.epochs - epoch) * len(run.train_x) + (run.steps_per_epoch - step) * cfg.batch
+            self._emit(Progress(epoch, cfg.epochs, step, run.steps_per_epoch, run.global_step, rate,
+                                remaining / rate if rate else 0.0, float(loss.detach())))
+        if now - run.last_snapshot >= self.snapshot_every_s or self._probe_requested.is_set():
+            run.last_snapshot = now
+            self._emit_probe(run, epoch)
+            run.model.train()
+
+    def _epoch_row(self, run: _Run, epoch: int, sums: _Epoch) -> dict:
+        row = {"epoch": epoch, "seconds": 0.0, "lr": run.optimizer.param_groups[0]["lr"],
+               "train_loss": sums.loss / max(sums.count, 1),
+               **{f"train_{k}": v for k, v in run.task.train_metrics(sums.all_sums, sums.count).items()}}
+        if run.tracker is not None and math.isfinite(ratio := run.tracker.end_epoch()):
+            row["grad_ratio"] = ratio
+        return row
+
+    def _end_epoch(self, run: _Run, epoch: int, start: float) -> bool:
+        """Validation, the best epoch's checkpoint, metrics.csv, the schedule; True when early stopping ends it."""
+        task, row = run.task, run.history[-1]
+        row["seconds"] = round(time.perf_counter() - start, 3)
+        bad = nonfinite_weight(run.model)
+        if bad is not None:
+            raise self._diverged(f"The weights became NaN or infinite (first {bad})")
+        # the selection metric first; on a tie (accuracy saturates on easy data) the lower loss wins
+        score = (run.sign * row.get(f"train_{task.selection_metric}", 0.0), -row["train_loss"])
+        if run.prepared.val is not None:
+            val_metrics, _ = task.evaluate(run.model, run.prepared.val, run.policy.device, run.cfg.batch)
+            for name in ("loss", task.selection_metric):
+                if not math.isfinite(val_metrics.get(name, 0.0)):
+                    raise self._diverged(f"The validation {name} became {val_metrics[name]}")
+            self._emit(Metrics("val", epoch, run.global_step, val_metrics))
+            row.update({f"val_{k}": v for k, v in val_metrics.items()})
+            score = (run.sign * val_metrics[task.selection_metric], -val_metrics["loss"])
+        # early stopping waits for the metric itself to improve; a lower loss alone does not reset it
+        run.stale = 0 if score[0] > run.best_score[0] else run.stale + 1
+        if score > run.best_score:
+            run.best_score, run.best_epoch = score, epoch
+            run.best_state = copy.deepcopy(run.model.state_dict())
+            if run.out:
+                self._save(run, {"epoch": epoch, **_numbers(row)})
+        if run.out:
+            self._write(write_history, run.out / "metrics.csv", run.history)
+        if not run.scheduler.per_step:
+            run.scheduler.step()
+        if run.cfg.patience and run.stale >= run.cfg.patience:
+            run.reason = "early_stop"
+            return True
+        return False
+
+    def _save(self, run: _Run, metrics: dict) -> None:
+        path = self._write(checkpoint.save, run.out / "model.ckpt", run.best_state, run.cfg.to_dict(),
+                           run.prepared.info, metrics)
+        self._best_path, self._kept_epoch = str(path), run.best_epoch
+
+    def _finish(self, run: _Run, start: float) -> dict:
+        """The best weights tested and pictured, the final checkpoint, Finished and the result."""
+        task, model, dev, prepared = run.task, run.model, run.policy.device, run.prepared
+        if run.best_state is not None:
+            model.load_state_dict(run.best_state)
+        final = {f"val_{task.selection_metric}": run.sign * run.best_score[0]} if prepared.val is not None else {}
+        final["best_epoch"] = run.best_epoch
+        if prepared.test is not None and run.best_state is not None:  # a stopped run still shows its best model
+            test_metrics, details = task.evaluate(model, prepared.test, dev, run.cfg.batch)
+            self._emit(Metrics("test", run.best_epoch, run.global_step, test_metrics))
             final.update({f"test_{k}": v for k, v in test_metrics.items()})
             for snapshot in task.result_snapshots(prepared, details):
-                self.on_event(snapshot)
-        if best_state is not None:
+                self._emit(snapshot)
+        if run.best_state is not None:
             for snapshot in task.model_snapshots(model, prepared, dev):
-                self.on_event(snapshot)
-        self._emit_probe(task, model, prepared, dev, best_epoch, global_step)
-        if history and "grad_ratio" in history[-1]:  # the final epoch's, as the comparison reports it
-            final["grad_ratio"] = history[-1]["grad_ratio"]
-        if out and best_state is not None:
-            self._best_path = str(checkpoint.save(out / "model.ckpt", best_state, cfg.to_dict(), prepared.info, final))
+                self._emit(snapshot)
+        self._emit_probe(run, run.best_epoch)
+        if run.history and "grad_ratio" in run.history[-1]:  # the final epoch's, as the comparison reports it
+            final["grad_ratio"] = run.history[-1]["grad_ratio"]
+        if run.out and run.best_state is not None:
+            self._save(run, final)
         seconds = time.perf_counter() - start
-        rate = trained / train_seconds if train_seconds > 0 else 0.0
+        rate = run.trained / run.train_seconds if run.train_seconds > 0 else 0.0
         final = plain(final)
-        self.on_event(Finished(reason, final, self._best_path or "", seconds, rate))
-        return {"reason": reason, "metrics": final, "checkpoint": self._best_path or "", "seconds": seconds,
-                "train_seconds": train_seconds, "samples_per_s": rate, "device": policy.description,
-                "parameters": sum(p.numel() for p in model.parameters()), "epochs": len(history),
-                "history": history,
-                "grad_norms": tracker.last_curve if tracker is not None else None}
+        self._emit(Finished(run.reason, final, self._best_path or "", seconds, rate))
+        return {"reason": run.reason, "metrics": final, "checkpoint": self._best_path or "", "seconds": seconds,
+                "train_seconds": run.train_seconds, "samples_per_s": rate, "device": run.policy.description,
+                "parameters": sum(p.numel() for p in model.parameters()), "epochs": len(run.history),
+                "history": run.history,
+                "grad_norms": run.tracker.last_curve if run.tracker is not None else None}
 
-    def _measure_gradients(self, task, model, tracker, x, y, epoch, global_step) -> None:
-        n = tracker.samples
-        norms = tracker.measure(lambda: task.grad_norms(model, x[:n], y[:n]))
+    def _measure_gradients(self, run: _Run, x, y, epoch: int) -> None:
+        tracker, n = run.tracker, run.tracker.samples
+        norms = tracker.measure(lambda: run.task.grad_norms(run.model, x[:n], y[:n]))
         if norms is not None:
             cfg = self.config
-            self.on_event(Snapshot("grad_norms", {"norms": norms}, {
-                "cell": cfg.cell, "read": getattr(task, "steps_are", cfg.read), "step": global_step, "epoch": epoch,
-                "which": "last layer, forward direction"}, epoch, global_step))
+            self._emit(Snapshot("grad_norms", {"norms": norms}, {
+                "cell": cfg.cell, "read": getattr(run.task, "steps_are", cfg.read), "step": run.global_step,
+                "epoch": epoch, "which": "last layer, forward direction"}, epoch, run.global_step))
 
-    def _emit_probe(self, task, model, prepared, dev, epoch, global_step) -> None:
+    def _emit_probe(self, run: _Run, epoch: int) -> None:
         self._probe_requested.clear()
-        snapshot = task.probe(model, prepared, self._probe_index, dev)
+        snapshot = run.task.probe(run.model, run.prepared, self._probe_index, run.policy.device)
         if snapshot is not None:
-            self.on_event(Snapshot(snapshot.kind, snapshot.arrays, snapshot.meta, epoch, global_step))
+            self._emit(Snapshot(snapshot.kind, snapshot.arrays, snapshot.meta, epoch, run.global_step))
 
 
 def _seed_everything(seed: int) -> None:
@@ -286,13 +385,3 @@ def _seed_everything(seed: int) -> None:
 
 def _numbers(row: dict) -> dict:
     return {k: float(v) for k, v in row.items() if isinstance(v, (int, float))}
-
-
-def _write_history(path: Path, history: list[dict]) -> None:
-    columns = list(dict.fromkeys(key for row in history for key in row))
-    temp = path.with_suffix(".csv.tmp")
-    with open(temp, "w", newline="") as file:
-        writer = csv.DictWriter(file, columns)
-        writer.writeheader()
-        writer.writerows(history)
-    temp.replace(path)
