@@ -95,11 +95,10 @@ def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunC
 
 
 def _option_value(text: str):
-    """A number, true / false, or JSON when it reads as such; else the text itself."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    """A number, true / false, or JSON when it reads as such; else the text itself (deep nesting refused)."""
+    from engine.config import option_value
+
+    return option_value(text)
 
 
 def cmd_train(args) -> int:

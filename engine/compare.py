@@ -40,12 +40,20 @@ class Comparison:
         self.runs = [(name, base.replace(**changes, out=str(self.out / name))) for name, changes in runs]
         self.on_event = on_event or (lambda name, event: None)
         self._stop = threading.Event()
+        self._aborted = threading.Event()
         self._trainer = None
 
     def stop(self) -> None:
         self._stop.set()
         if self._trainer is not None:
             self._trainer.stop()
+
+    def abort(self) -> None:
+        """End at once and write nothing more (the window is closing): Trainer.abort() for the run going on."""
+        self._aborted.set()
+        self._stop.set()
+        if self._trainer is not None:
+            self._trainer.abort()
 
     def run(self) -> dict:
         from engine.report import write_report
@@ -58,8 +66,12 @@ class Comparison:
             if self._stop.is_set():
                 break
             self._trainer = Trainer(config, lambda event, name=name: self.on_event(name, event), splits=splits)
+            if self._aborted.is_set():  # abort() came between the check above and the line before
+                self._trainer.abort()
             results[name] = summarise(config, self._trainer.run())
         self._trainer = None
+        if self._aborted.is_set():
+            return {"data": self.base.data, "task": self.base.task, "runs": results, "aborted": True}
         comparison = {"data": self.base.data, "task": self.base.task, "seed": self.base.seed,
                       "base_config": self.base.to_dict(), "runs": results}
         (self.out / "compare.json").write_text(json.dumps(_json_safe(comparison), indent=1) + "\n")

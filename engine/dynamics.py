@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from engine.events import Snapshot
+from engine.tasks.base import probe_split
 
 FORGET_BINS = 20
 
@@ -62,8 +63,7 @@ def hidden_trajectories(model, images: torch.Tensor, labels: torch.Tensor, devic
 
 def trajectories_snapshot(model, prepared, device, cell: str, samples: int = 300) -> Snapshot:
     """The "trajectories" snapshot for the probe set (test split, else validation, else training)."""
-    images, labels = prepared.test or prepared.val or prepared.train
-    split = "test" if prepared.test else "val" if prepared.val else "train"
+    split, (images, labels) = probe_split(prepared)
     arrays = hidden_trajectories(model, images, labels, device, samples)
     return Snapshot("trajectories", arrays, {
         "cell": cell, "read": prepared.info.get("read", "rows"), "split": split,

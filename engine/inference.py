@@ -169,7 +169,9 @@ def load_predictor(path: str | Path, device: str = "auto", threads: int = 0):
     """A Predictor (classify) or an EdgePredictor (edges), by the checkpoint's task. threads: torch CPU
     threads (0 = torch's choice)."""
     if threads > 0:
-        torch.set_num_threads(threads)
+        from engine.resources import cap_threads
+
+        torch.set_num_threads(cap_threads(threads))  # more than the cores only makes threads wait on each other
     payload = checkpoint.load(path)
     if payload["task"] in ("predict", "video-classify"):  # video: engine.frames_predictor
         from engine.frames_predictor import ClipPredictor, FramesPredictor

@@ -45,11 +45,17 @@ def parse_video_spec(spec: str | DataSpec) -> DataSpec:
     return DataSpec.parse(("frames:" if path.is_dir() else "video:") + str(path) + query)
 
 
+MAX_FRAME_SIDE = 4096  # 4K frames; a larger size is a typo, and each such frame is 50 MB as RGB
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """`"320x240"` -> (height 240, width 320)."""
     match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(text))
     if not match or int(match[1]) < 1 or int(match[2]) < 1:
         raise DataError(f"Bad frame size {text!r}.", "Write it as WIDTHxHEIGHT, for example 320x240.")
+    if int(match[1]) > MAX_FRAME_SIDE or int(match[2]) > MAX_FRAME_SIDE:
+        raise DataError(f"Frame size {text!r} is larger than {MAX_FRAME_SIDE} pixels a side.",
+                        "Give a smaller size, for example 320x240 or 640x360.")
     return int(match[2]), int(match[1])
 
 

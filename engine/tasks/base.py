@@ -23,6 +23,16 @@ class Prepared:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
+def probe_split(prepared: Prepared) -> tuple[str, tuple]:
+    """The split probes and pictures are drawn from: test, else validation, else training; an empty split
+    (a folder whose held-out part ended up with no images) is passed over, not divided by."""
+    for name in ("test", "val", "train"):
+        split = getattr(prepared, name)
+        if split is not None and len(split[0]) > 0:
+            return name, split
+    return "train", prepared.train
+
+
 class Task:
     name = ""
     selection_metric = "accuracy"  # higher is better; picks the best epoch on validation

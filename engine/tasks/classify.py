@@ -15,7 +15,7 @@ from engine.models.sequence import sequence_length
 from engine.models.sizes import classifier_parameters
 from engine.data.images import dark_background
 from engine.errors import ConfigError
-from engine.tasks.base import Prepared, Task
+from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.options import read_options
 
 OPTIONS = {  # name: (default, type, what)
@@ -122,7 +122,7 @@ class ClassifyTask(LabelTraining, Task):
 
     def probe(self, model, prepared, index, device):
         """States for sample `index` of the probe set: the test split, else validation, else training."""
-        images, labels = prepared.test or prepared.val or prepared.train
+        images, labels = probe_split(prepared)[1]
         index = int(index) % len(images)
         names = prepared.info["class_names"]
         return self.probe_image(model, images[index].permute(1, 2, 0).numpy(), names[int(labels[index])],

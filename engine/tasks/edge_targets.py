@@ -54,8 +54,9 @@ def task_options(config, annotated: bool) -> dict:
                           "Use --target canny or --target sobel for images without edge maps.")
     if not 0.05 <= values["scale"] <= 2.0:
         raise ConfigError(f"scale must be in [0.05, 2], got {values['scale']}.")
-    if not 1 <= values["bench_thresholds"] <= 255 or values["width"] < 1:
-        raise ConfigError("bench_thresholds must be 1-255 and width at least 1.")
+    if not 1 <= values["bench_thresholds"] <= 255 or not 1 <= values["width"] <= 128:
+        raise ConfigError(f"bench_thresholds must be 1-255 and width 1-128, got {values['bench_thresholds']} and "
+                          f"{values['width']}.", "Leave them out for the defaults (99 and 16).")
     return values
 
 

@@ -28,7 +28,7 @@ from engine.edges.nms import non_max_suppression
 from engine.events import Snapshot
 from engine.models.edge_net import OUTPUTS, EdgeReNet
 from engine.tasks import edge_benchmark as bench, edge_targets as targets
-from engine.tasks.base import Prepared, Task
+from engine.tasks.base import Prepared, Task, probe_split
 
 SLACK = 2  # pixels at the training scale either side, for the cheap f1
 SHOWN = 4  # test images in the result snapshots
@@ -131,7 +131,7 @@ class EdgesTask(Task):
 
     def probe(self, model, prepared, index, device):
         """The edge map of one probe image (test, else validation, else training) beside Canny and Sobel."""
-        data = prepared.test or prepared.val or prepared.train
+        data = probe_split(prepared)[1]
         index = int(index) % len(data[0])
         image = np.ascontiguousarray(data[0][index].permute(1, 2, 0).numpy())
         was_training = model.training

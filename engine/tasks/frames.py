@@ -28,7 +28,7 @@ from engine.errors import ConfigError
 from engine.events import Snapshot
 from engine.models.conv_recurrent import CONV_CELLS
 from engine.models.forecaster import Forecaster
-from engine.tasks.base import Prepared, Task
+from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.options import read_options
 
 OPTIONS = {  # name: (default, type, what)
@@ -214,7 +214,7 @@ class FramesTask(Task):
 
     @torch.no_grad()
     def probe(self, model, prepared, index, device):
-        frames = (prepared.test or prepared.val or prepared.train)[0]
+        frames = probe_split(prepared)[1][0]
         index = int(index) % len(frames)
         was_training = model.training
         model.eval()

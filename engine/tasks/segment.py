@@ -29,7 +29,7 @@ from engine.errors import ConfigError
 from engine.events import Snapshot
 from engine.models.seg_net import SegReNet
 from engine.tasks import seg_metrics as sm
-from engine.tasks.base import Prepared, Task
+from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.options import read_options
 
 OPTIONS = {  # name: (default, type, what)
@@ -152,7 +152,7 @@ class SegmentTask(Task):
 
     def probe(self, model, prepared, index, device):
         """One image at the training size with its truth, the prediction and the foreground probability."""
-        data = prepared.test or prepared.val or prepared.train
+        data = probe_split(prepared)[1]
         index = int(index) % len(data[0])
         was_training = model.training
         model.eval()

@@ -21,6 +21,10 @@ CASES = {  # name: (arguments after `main.py train`, words the message must hold
     "negative weight decay": (["--data", "demo", "--weight-decay", "-1"], "weight_decay must be 0"),
     "NaN weight decay": (["--data", "demo", "--weight-decay", "nan"], "weight_decay must be a finite number"),
     "an unknown classify option": (["--data", "demo", "--option", "foo=1"], "Unknown option(s) for the classify task"),
+    "an --option nested 100,000 levels deep": (["--data", "demo", "--option", "gate_init=" + "[" * 100_000],
+                                               "more than 20 levels deep"),
+    "an edges stem of 100,000 channels": (["--task", "edges", "--data", "shapes:8", "--option", "width=100000"],
+                                          "width 1-128"),
 }
 
 
