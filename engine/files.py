@@ -11,8 +11,25 @@ from pathlib import Path
 
 from engine.errors import UserError
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def kind_of(mode: int) -> str:
+    """What a stat mode that is not a regular file is, in words ("a named pipe", "a folder", ...)."""
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def file_problem(path: str | Path) -> str | None:
+    """Why `path` is not a regular file one can read ("does not exist", "not a regular file (a named pipe)"),
+    or None when it is one. Uses stat only: never opens the file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "does not exist" + (" (a broken link)" if os.path.islink(path) else "")
+    except OSError as error:
+        return f"cannot be looked at ({error.strerror or error})"
+    return None if stat.S_ISREG(mode) else f"not a regular file ({kind_of(mode)})"
 
 
 def require_regular_file(path: str | Path, error: type[UserError], what: str, hint: str) -> os.stat_result:
@@ -27,7 +44,7 @@ def require_regular_file(path: str | Path, error: type[UserError], what: str, hi
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{what} {path} is a folder, not a file.", hint)
     if not stat.S_ISREG(info.st_mode):
-        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+        kind = kind_of(info.st_mode)
         raise error(f"{what} {path} is {kind}, not a regular file: reading it could wait forever.", hint)
     return info
 

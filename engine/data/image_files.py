@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from engine.errors import DataError
+from engine.files import file_problem
 from engine.resources import ResourceError, check_fits, human_bytes
 
 if TYPE_CHECKING:
@@ -62,20 +63,6 @@ class ImageHeader:
     width: int
     height: int
     mode: str  # Pillow's mode: L, RGB, RGBA, P, I;16, ...
-
-
-def file_problem(path: str | Path) -> str | None:
-    """Why `path` is not a regular file one can read ("does not exist", "not a regular file (a named pipe)"),
-    or None when it is one. Uses stat only: never opens the file."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "does not exist" + (" (a broken link)" if os.path.islink(path) else "")
-    except OSError as error:
-        return f"cannot be looked at ({error.strerror or error})"
-    if stat.S_ISREG(mode):
-        return None
-    return f"not a regular file ({_kind_of(mode)})"
 
 
 def check_regular_file(path: str | Path, what: str, hint: str) -> None:
@@ -246,12 +233,6 @@ def _tiff_size(data: bytes) -> tuple[int, int] | None:
     except struct.error:
         return None
     return (found[256], found[257]) if len(found) == 2 else None
-
-
-def _kind_of(mode: int) -> str:
-    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
-    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _bands_and_bytes(mode: str) -> tuple[int, int]:

@@ -104,8 +104,10 @@ def test_npz_with_too_few_sequences_says_how_many(tmp_path, count):
 
 def test_frame_sizes_are_bounded(tmp_path):
     np.savez(tmp_path / "two.npz", frames=np.zeros((2, 4, 16, 16), np.uint8))
-    with pytest.raises(DataError, match="Bad frame size '100000x10'"):
+    with pytest.raises(DataError, match="Frame size '100000x10' is larger than 4096"):
         load_sequences(f"mmnist:{tmp_path / 'two.npz'}?size=100000x10", 4)
+    with pytest.raises(DataError, match="Bad frame size '2000x10'"):  # fine for a video, too big to train on
+        load_sequences(f"mmnist:{tmp_path / 'two.npz'}?size=2000x10", 4)
 
 
 def test_clips_that_do_not_fit(little_memory):
