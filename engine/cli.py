@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a task option, e.g. --option scale=0.5 (repeatable; see the task's docs)")
     train.add_argument("--json", action="store_true", help="print one JSON result line last on stdout")
     train.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
+    train.add_argument("--overwrite", action="store_true",
+                       help="replace an earlier run's config.json, metrics.csv and model.ckpt in --out")
 
     evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint on a data spec's test split")
     evaluate.add_argument("--checkpoint", required=True)
@@ -108,6 +110,10 @@ def cmd_train(args) -> int:
 
     config = config_from_args(args)
     check_data_fits(config.task, config.data)
+    if config.out:
+        from engine.output_plan import check_run_folder
+
+        check_run_folder(config.out, config.data, args.overwrite)
     trainer = Trainer(config, ProgressBar())
     result = trainer.run()
     skipped = list(trainer.prepared.skipped) if trainer.prepared is not None else []

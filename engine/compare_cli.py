@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from engine import presets
 
@@ -29,6 +30,8 @@ def add_compare_parser(sub, train_flags: dict) -> None:
     compare.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",
                          help="a task option, e.g. --option gate_init=chrono (LSTM/GRU gates start open)")
     compare.add_argument("--json", action="store_true", help="print one JSON line last on stdout, keyed by cell")
+    compare.add_argument("--overwrite", action="store_true",
+                         help="replace an earlier comparison's report, compare.json and run folders in --out")
 
 
 def cmd_compare(args) -> int:
@@ -45,6 +48,7 @@ def cmd_compare(args) -> int:
         base = base.replace(options={**start["options"], **base.options})
     runs = cell_runs(args.cells)
     names = [name for name, _ in runs]
+    _check_folders(out, base.data, names, args.overwrite)
     bars = {}
 
     def on_event(name, event):
@@ -58,3 +62,12 @@ def cmd_compare(args) -> int:
     if args.json:
         print(json.dumps(headline(comparison)))
     return 2 if failed and len(failed) == len(runs) else 0
+
+
+def _check_folders(out: str, data: str, names: list[str], overwrite: bool) -> None:
+    """The comparison's own files and each run's folder, checked before the first run starts."""
+    from engine.output_plan import check_run_folder
+
+    check_run_folder(out, data, overwrite, ("compare.json", "report.html"))
+    for name in names:
+        check_run_folder(Path(out) / name, data, overwrite)

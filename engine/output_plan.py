@@ -172,3 +172,31 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return status.st_dev, status.st_ino
+
+
+RUN_FILES = ("config.json", "metrics.csv", "model.ckpt")  # what a training run writes into its folder
+
+
+def check_run_folder(out: str | Path, data: str, overwrite: bool, names=RUN_FILES) -> None:
+    """Before a run starts: refuse a run folder that holds files the run would write (an earlier run's
+    checkpoint, a user's config.json) unless `overwrite`, and a run folder that is, or is inside, the
+    data being read (its files would be listed as data, or replace it)."""
+    out = Path(out)
+    inside = {_resolve(out), *(_resolve(p) for p in out.resolve().parents)}
+    for root in _data_folders(data):
+        if _resolve(root) in inside:
+            raise ConfigError(f"The run folder {out} is inside the data folder {root}.",
+                              "Give --out a folder outside the data, e.g. runs/my-run.")
+    existing = [out / name for name in names if (out / name).exists() or (out / name).is_symlink()]
+    if existing and not overwrite:
+        raise ConfigError(f"The run folder {out} already holds {', '.join(p.name for p in existing)} "
+                        "(an earlier run's files); they were left as they are.",
+                        "Give another --out, or pass --overwrite to replace them.")
+
+
+def _data_folders(data: str) -> list[Path]:
+    """The folders a data spec reads (`pairs:A,B` names two; a file's folder counts), those that exist."""
+    head = (data or "").partition("?")[0]
+    kind, sep, rest = head.partition(":")
+    paths = [Path(part).expanduser() for part in (rest if sep else head).split(",") if part.strip()]
+    return [p if p.is_dir() else p.parent for p in paths if p.exists() and (sep or p.suffix or p.is_dir())]
