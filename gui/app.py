@@ -6,6 +6,9 @@ window has painted for the first time, and "data loaded after X.XXX s: SPEC" onc
 has loaded; RNN_LAB_QUIT_AFTER_MS=N closes the window N ms after start; RNN_LAB_QUIT_WHEN_LOADED=1
 closes it as soon as the start-up data has loaded (or failed to load). RNN_LAB_DATA=SPEC picks the
 start-up data (default: demo).
+
+The application ends when the window has finished closing (gui/closing.py: every worker thread ended), not
+when the window disappears, and main() never returns while a QThread still runs.
 """
 from __future__ import annotations
 
@@ -48,8 +51,22 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.controller.warm_up)
     QTimer.singleShot(0, lambda: window.session.load(os.environ.get("RNN_LAB_DATA", "demo")))
-    code = app.exec()
+    code = run_until_closed(app, window)
     window.controller.join_warm_up()  # never exit with torch half imported in the warm-up thread
+    return code
+
+
+def run_until_closed(app, window) -> int:
+    """Run the event loop until `window` has closed and every worker thread has ended; the exit code."""
+    from gui.threads import wait_for_all
+
+    app.setQuitOnLastWindowClosed(False)  # hidden is not done: the loop goes on until the threads end
+    window.closer.finished.connect(app.quit)
+    code = app.exec()
+    if not window.closer.started:  # the loop ended another way (app.quit()): close as the user would
+        window.close()
+    # works with the loop ended: Python must not tear down a running QThread, nor leave the run folders
+    wait_for_all(app, lambda: window.closer.done)
     return code
 
 

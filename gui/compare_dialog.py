@@ -19,7 +19,7 @@ from gui.run_presenter import clock
 from gui.views.compare_view import CompareView
 from gui.views.grad_curve import cell_name
 from gui.gates import axis_label
-from gui.worker import join_threads, start_in_thread
+from gui.threads import ThreadKeeper
 
 CELLS = ("rnn", "lstm", "gru")
 PLAIN = {key: presets.COMPARE_DEFAULTS[key] for key in ("layers", "bidirectional", "augment", "dropout")}
@@ -89,7 +89,7 @@ class CompareDialog(QDialog):
         self.live: LiveRuns | None = None
         self._worker: CompareWorker | None = None
         self._thread: QThread | None = None
-        self._threads: dict = {}  # every started QThread and its worker until it finished (see gui.session)
+        self.threads = ThreadKeeper(self)  # comparisons, kept until their threads have finished
         self._pending = {}  # the newest dict per run, drawn at the next tick
         self._out = None
         self._closed = False
@@ -163,9 +163,9 @@ class CompareDialog(QDialog):
         self._worker.finished.connect(self.on_finished)
         self._worker.failed.connect(self.on_failed)
         self._worker.done.connect(self.on_done)
-        self._thread = start_in_thread(self._worker, "comparison")
-        self._threads[self._thread] = self._worker
-        self._thread.finished.connect(self._forget_finished_threads)
+        self._thread = self.threads.start(self._worker, "comparison")
+        if self._thread is None:  # the window is closing
+            return
         self._started_at = time.monotonic()
         self._set_busy(True)
         self.status.setText(f"starting: {', '.join(c.upper() for c in cells)} one after another…")
@@ -255,13 +255,8 @@ class CompareDialog(QDialog):
         if self._closed:
             return
         if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(1000)
+            self._thread.wait(1000)  # `done` is the worker's last act: its thread ends a moment later
         self._set_busy(False)
-
-    @Slot()
-    def _forget_finished_threads(self) -> None:
-        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
 
     # ---- export ----
     @Slot()
@@ -288,12 +283,13 @@ class CompareDialog(QDialog):
         self.status.setText(f"report saved: {path}")
 
     # ---- closing ----
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop the comparison and join its thread (the main window closes). True when it ended in time."""
+    def shutdown(self, timeout_ms: int = 0) -> bool:
+        """The main window closes: the comparison is aborted, nothing new starts, the dialog closes; True when
+        its thread has ended after waiting up to `timeout_ms`."""
         self._closed = True
-        if self._worker is not None:
-            self._worker.stop()
-        return join_threads(self._threads, timeout_ms)
+        self.threads.close()
+        self.close()
+        return self.threads.join(timeout_ms)
 
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:

@@ -56,3 +56,11 @@ class CompareWorker(QObject):
             self._stop = True
             if self._comparison is not None:
                 self._comparison.stop()
+
+    def abort(self) -> None:
+        """Called from the GUI thread when the window closes: end at once, writing nothing more. A Comparison
+        without abort() gets stop(): the current run still evaluates and saves, and the window waits."""
+        with self._lock:
+            self._stop = True
+            if self._comparison is not None:
+                getattr(self._comparison, "abort", self._comparison.stop)()

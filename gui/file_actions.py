@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QStyle
 from engine.data.guess import IMAGE_SUFFIXES
 from engine.data.video import VIDEO_SUFFIXES
 from engine.errors import UserError
+from gui.exports import check_single_file
 
 MAX_RECENT = 8
 
@@ -278,7 +279,7 @@ class Controller(QObject):
             return
         path, _ = QFileDialog.getSaveFileName(self.w, "Save model", str(Path(self._last_dir()) / "model.ckpt"),
                                               "Checkpoints (*.ckpt)")
-        if path:
+        if path and check_single_file(self.error, path, self.w.session.spec):
             try:
                 self.w.session.save_model(path)
             except OSError as error:
@@ -289,18 +290,23 @@ class Controller(QObject):
         if not path:
             return
         try:
-            self.w.session.set_model_from(path)
+            self.w.session.set_model_from(path)  # any bad file: a UserError (gui.model_check)
         except UserError as error:
             self.error("Cannot load this model", error.message, error.hint)
             return
-        self.w.model_panel.set_config(self.w.session.predictor.payload["config"])
+        try:
+            self.w.model_panel.set_config(self.w.session.predictor.payload["config"])
+        except Exception as error:  # noqa: BLE001 (the model is in use; only its settings could not be shown)
+            self.error("Model loaded without its settings", f"The model panel cannot show this model's settings "
+                       f"({type(error).__name__}: {error}).", "Set the model panel by hand before training again.")
+            return
         live = "open a video" if hasattr(self.w.session.predictor, "live_map") else "draw"
         self.w.statusBar().showMessage(f"Loaded {path}: {live} in the Live tab to try it.", 8000)
 
     def save_config(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, "Save config", str(Path(self._last_dir()) / "config.json"),
                                               "JSON (*.json)")
-        if path:
+        if path and check_single_file(self.error, path, self.w.session.spec):
             config = {**self.w.model_panel.config(), "data": self.w.session.spec or "demo"}
             Path(path).write_text(json.dumps(config, indent=2) + "\n")
 
@@ -325,7 +331,7 @@ class Controller(QObject):
         suffix = ".csv" if "CSV" in filters else ".png"
         path, _ = QFileDialog.getSaveFileName(self.w, f"Export {what}", str(Path(self._last_dir()) / (what + suffix)),
                                               filters)
-        if not path:
+        if not path or not check_single_file(self.error, path, self.w.session.spec):
             return
         try:
             ok = writer(path) is not False

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from gui.threads import ThreadKeeper
 from gui.views.grad_curve import GradientCurveView
 from gui.views.trajectories import TrajectoryView
 
@@ -61,7 +62,8 @@ class Gates(QObject):
         self._forget = None  # (T, bins) counts and their edges, for the histogram at the shown step
         self.trajectories.timeChanged.connect(self._show_forget)
         self.compare = None  # gui.compare_dialog.CompareDialog, made on first use
-        self._threads: dict = {}  # trajectory workers' threads until they finished (see gui.session)
+        self.threads = ThreadKeeper(self)  # trajectory workers, kept until their threads have finished
+        self.threads.idle.connect(self._on_trajectories_done)
 
     def hook(self) -> None:
         """Connect to the window's actions (after the Controller: the font size is read from it)."""
@@ -162,12 +164,11 @@ class Gates(QObject):
     def _update_compute_button(self, *_) -> None:
         s = self.w.session
         self.compute_button.setEnabled(hasattr(s.predictor, "inspect") and hasattr(s.splits, "train") and
-                                       s.state == "idle" and not any(t.isRunning() for t in self._threads))
+                                       s.state == "idle" and not self.threads.running())
 
     @Slot()
     def compute_trajectories(self) -> None:
         from gui.trajectory_worker import TrajectoryWorker
-        from gui.worker import start_in_thread
 
         s = self.w.session
         if not hasattr(s.predictor, "inspect") or not hasattr(s.splits, "train"):
@@ -177,9 +178,8 @@ class Gates(QObject):
         worker = TrajectoryWorker(s.predictor, getattr(s.splits, split), split)
         worker.ready.connect(self._on_trajectories)
         worker.failed.connect(self._on_trajectories_failed)
-        thread = start_in_thread(worker, "trajectories")
-        self._threads[thread] = worker
-        thread.finished.connect(self._forget_threads)
+        if self.threads.start(worker, "trajectories") is None:  # the window is closing
+            return
         self.compute_button.setEnabled(False)
         self.compute_button.setText("Computing…")
 
@@ -189,11 +189,11 @@ class Gates(QObject):
 
     @Slot(str, str)
     def _on_trajectories_failed(self, message: str, hint: str) -> None:
-        self.w.controller.error("No trajectories", message, hint)
+        if not self.threads.closed:  # no dialog on a window that is closing
+            self.w.controller.error("No trajectories", message, hint)
 
     @Slot()
-    def _forget_threads(self) -> None:
-        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
+    def _on_trajectories_done(self) -> None:
         self.compute_button.setText("Compute for the loaded model")
         self._update_compute_button()
 
@@ -217,10 +217,13 @@ class Gates(QObject):
             self.compare.activateWindow()
         self.compare.show()
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
+    def shutdown(self, timeout_ms: int = 0) -> bool:
+        """The window is closing: the animation stops, trajectories and comparisons end, nothing new starts.
+        True when no thread runs any more after waiting up to `timeout_ms`."""
         self.trajectories.stop()
-        ok = all(t.wait(timeout_ms) for t in list(self._threads))
-        return (self.compare.shutdown(timeout_ms) if self.compare is not None else True) and ok
+        self.threads.close()
+        compare_ok = self.compare.shutdown(timeout_ms) if self.compare is not None else True
+        return self.threads.join(timeout_ms) and compare_ok
 
 
 def _placeholder(label: QLabel, button: QPushButton) -> QWidget:

@@ -2,14 +2,17 @@
 its failure handed back in the GUI thread."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+import threading
 
-from gui.worker import start_in_thread
+from PySide6.QtCore import QObject, Signal, Slot
+
+from gui.threads import ThreadKeeper
 
 
 class Job(QObject):
-    """Runs `work()` on its own thread and emits finished(job, result) or failed(job, message, hint). Connect
-    them only to methods of a QObject living in the GUI thread (queued there); a lambda would run here."""
+    """Runs `work(cancel)` on its own thread and emits finished(job, result) or failed(job, message, hint).
+    `cancel` is a threading.Event that cancel() sets: long work checks it between its steps. Connect the
+    signals only to methods of a QObject living in the GUI thread (queued there); a lambda would run here."""
     finished = Signal(object, object)
     failed = Signal(object, str, str)
     done = Signal()
@@ -17,13 +20,14 @@ class Job(QObject):
     def __init__(self, work):
         super().__init__()
         self.work = work
+        self.cancel_event = threading.Event()
 
     @Slot()
     def run(self) -> None:
         from engine.errors import UserError
 
         try:
-            result = self.work()
+            result = self.work(self.cancel_event)
         except UserError as error:
             self.failed.emit(self, error.message, error.hint)
         except Exception as error:  # an unexpected failure still reaches the user as a dialog
@@ -32,32 +36,38 @@ class Job(QObject):
             self.finished.emit(self, result)
         self.done.emit()
 
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
 
 class Jobs(QObject):
-    """Starts Jobs and keeps them (and their threads) alive until they end. Lives in the GUI thread.
+    """Starts Jobs (kept, with their threads, by a ThreadKeeper until they end). Lives in the GUI thread.
 
-    `report(title, message, hint)` shows a failure (the window's error dialog)."""
+    `report(title, message, hint)` shows a failure (the window's error dialog). After shutdown() nothing
+    new starts and the results of jobs still running are dropped (the window is gone)."""
 
     def __init__(self, parent, report):
         super().__init__(parent)
         self.report = report
-        self._threads: dict[QThread, Job] = {}
+        self.threads = ThreadKeeper(self)
         self._callbacks: dict[Job, tuple] = {}  # job -> (on_result, dialog title, after)
 
     def start(self, work, on_result, title: str, after=None) -> None:
-        """Run `work()` off the GUI thread; then `after()` (success or not) and `on_result(result)`, or the
-        failure reported under `title`, in the GUI thread."""
+        """Run `work(cancel)` off the GUI thread; then `after()` (success or not) and `on_result(result)`, or
+        the failure reported under `title`, in the GUI thread."""
+        if self.threads.closed:
+            return
         job = Job(work)
         self._callbacks[job] = (on_result, title, after)
         job.finished.connect(self._on_finished)
         job.failed.connect(self._on_failed)
-        thread = start_in_thread(job, "window job")
-        self._threads[thread] = job  # a running QThread (or its worker) collected would abort the process
-        thread.finished.connect(self._forget_finished)
+        self.threads.start(job, "window job")
 
     @Slot(object, object)
     def _on_finished(self, job, result) -> None:
         on_result, _, after = self._callbacks.pop(job, (None, "", None))
+        if self.threads.closed:
+            return
         if after is not None:
             after()
         if on_result is not None:
@@ -66,19 +76,16 @@ class Jobs(QObject):
     @Slot(object, str, str)
     def _on_failed(self, job, message: str, hint: str) -> None:
         _, title, after = self._callbacks.pop(job, (None, "", None))
+        if self.threads.closed:
+            return
         if after is not None:
             after()
         self.report(title or "Failed", message, hint)
 
-    @Slot()
-    def _forget_finished(self) -> None:
-        self._threads = {t: j for t, j in self._threads.items() if not t.isFinished()}
-
     def busy(self) -> bool:
-        return any(t.isRunning() for t in self._threads)
+        return bool(self.threads.running())
 
-    def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Wait for running jobs (window closing): a thread destroyed while running aborts the process."""
-        for thread in list(self._threads):
-            thread.quit()
-            thread.wait(timeout_ms)
+    def shutdown(self, timeout_ms: int = 0) -> bool:
+        """Cancel the running jobs, start no more, wait up to `timeout_ms`. True when none runs any more."""
+        self.threads.close()
+        return self.threads.join(timeout_ms)

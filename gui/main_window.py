@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, Q
                                QStackedWidget, QStyle, QTabWidget, QToolBar)
 
 from gui import file_actions
+from gui.closing import WindowCloser
 from gui.gates import Gates
 from gui.panels.data_panel import DataPanel
 from gui.panels.model_panel import ModelPanel
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.controller = file_actions.Controller(self)
         self.task_pages = TaskPages(self)  # segment and predict Results pages, their exports and rollouts
         self.gates.hook()
+        self.closer = WindowCloser(self)  # closing: cancel everything, end when the last thread has
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -178,9 +180,10 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.video.shutdown(5000)
-        self.task_pages.shutdown(5000)
-        self.gates.shutdown(5000)
-        self.session.shutdown(2000)
+        """The window goes at once; its threads are cancelled and waited for (gui/closing.py). A second close
+        while they end (Ctrl+Q again) changes nothing."""
+        if not self.closer.started:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.hide()  # gone for the user now, while the threads end
+        self.closer.close()
         super().closeEvent(event)

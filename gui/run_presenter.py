@@ -120,7 +120,8 @@ class RunPresenter(QObject):
     def on_finished(self, event) -> None:
         self.last_finished = event
         self.repaint(final=True)
-        text = {"done": "finished", "stopped": "stopped", "early_stop": "stopped early", "failed": "failed"}[event.reason]
+        text = {"done": "finished", "stopped": "stopped", "early_stop": "stopped early", "failed": "failed",
+                "aborted": "aborted"}.get(event.reason, event.reason)
         text += metric_names.finish_text(self.metric, event.metrics)
         if "test_ods" in event.metrics:
             text += f" · ODS {event.metrics['test_ods']:.3f}"

@@ -13,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gui.loader import LoadWorker
-from gui.worker import TrainingWorker, join_threads, start_in_thread
+from gui.threads import ThreadKeeper
+from gui.worker import TrainingWorker
 
 
 class Session(QObject):
@@ -40,18 +41,17 @@ class Session(QObject):
         self.checkpoint = ""
         self.runs_dir = Path(tempfile.mkdtemp(prefix="rnn-vision-lab-"))
         self._loader: LoadWorker | None = None
-        self._load_thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
-        # Every QThread started and not yet finished: dropping the last reference to a running QThread
-        # aborts the process ("QThread: Destroyed while thread is still running"), e.g. on a second
-        # load started before the first one ended.
-        # ... and its worker too: a QObject collected while its thread still runs crashes the process.
-        self._threads: dict[QThread, QObject] = {}
+        # loads and runs, each kept until its thread has finished (a second load may start before the first
+        # one ended: a dropped running QThread aborts the process)
+        self.threads = ThreadKeeper(self)
         self._closed = False
 
     # ---- data ----
     def load(self, spec: str, task: str = "") -> None:
+        if self._closed:
+            return
         if self._loader is not None:
             self._loader.cancel()
         self._loader = LoadWorker(spec, task)
@@ -59,7 +59,7 @@ class Session(QObject):
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_load_failed)
         self.dataLoading.emit(spec)
-        self._load_thread = self._keep(start_in_thread(self._loader, "data loading"), self._loader)
+        self.threads.start(self._loader, "data loading")
 
     def cancel_load(self) -> None:
         if self._loader is not None:
@@ -67,14 +67,14 @@ class Session(QObject):
 
     @Slot(str, object)
     def _on_loaded(self, spec: str, data) -> None:
-        if self.sender() is not self._loader:
-            return  # a load that was replaced by a newer one
+        if self.sender() is not self._loader or self._closed:
+            return  # a load that was replaced by a newer one, or the window is closing
         self.spec, self.data, self.splits = spec, data, data.data
         self.dataLoaded.emit(spec, data)
 
     @Slot(str, str, str)
     def _on_load_failed(self, spec: str, message: str, hint: str) -> None:
-        if self.sender() is self._loader:
+        if self.sender() is self._loader and not self._closed:  # a cancelled load says nothing on closing
             self.dataFailed.emit(message, hint)
 
     # ---- training ----
@@ -83,7 +83,7 @@ class Session(QObject):
         return self._thread is not None and self._thread.isRunning()
 
     def start(self, config: dict) -> None:
-        if self.running:
+        if self.running or self._closed:
             return
         run_dir = self.runs_dir / time.strftime("run-%H%M%S")
         config = {**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)}
@@ -94,7 +94,7 @@ class Session(QObject):
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")
-        self._thread = self._keep(start_in_thread(self._worker, "training"), self._worker)
+        self._thread = self.threads.start(self._worker, "training")
 
     def pause(self) -> None:
         if self._worker and self.state == "running":
@@ -115,27 +115,25 @@ class Session(QObject):
         if self._worker:
             self._worker.set_probe(index)
 
-    def _keep(self, thread: QThread, worker: QObject) -> QThread:
-        self._threads[thread] = worker
-        thread.finished.connect(self._forget_finished_threads)  # queued: Session lives in the GUI thread
-        return thread
+    # ---- closing ----
+    def begin_shutdown(self) -> None:
+        """The window is closing: loads are cancelled, a run is aborted, queued engine events are ignored
+        from now on, and nothing new starts."""
+        self._closed = True
+        self.threads.close()
 
-    @Slot()
-    def _forget_finished_threads(self) -> None:
-        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
+    def remove_runs(self) -> bool:
+        """Delete this session's run folders, once no training writes into them any more. True when done."""
+        if self.threads.running():
+            return False
+        shutil.rmtree(self.runs_dir, ignore_errors=True)
+        return True
 
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """Stop everything and join the threads (window closing). True when all threads ended in time.
-
-        Events still queued from the training thread are ignored afterwards (the run folder is gone)."""
-        self._closed = True
-        if self._loader is not None:
-            self._loader.cancel()
-        if self._worker is not None:
-            self._worker.stop()
-        ok = join_threads(self._threads, timeout_ms)
-        shutil.rmtree(self.runs_dir, ignore_errors=True)
-        return ok
+        """begin_shutdown(), wait up to `timeout_ms` for the threads, then remove the run folders. False when
+        some thread still runs: nothing is removed, call remove_runs() once `threads.idle` has come."""
+        self.begin_shutdown()
+        return self.threads.join(timeout_ms) and self.remove_runs()
 
     @Slot(object)
     def on_engine_event(self, event) -> None:
@@ -168,10 +166,7 @@ class Session(QObject):
         if self._closed:
             return
         if self._thread is not None:
-            # The queued thread.quit() from worker.done runs after this slot: without asking here,
-            # the wait below froze the window for its whole second at the end of every run.
-            self._thread.quit()
-            self._thread.wait(1000)
+            self._thread.wait(1000)  # `done` is the worker's last act: its thread ends a moment later
         self._set_state("idle")
 
     def _set_state(self, state: str) -> None:
@@ -180,13 +175,11 @@ class Session(QObject):
 
     # ---- models ----
     def set_model_from(self, path: str) -> None:
-        """Load a checkpoint (any task) for the Live tab and predictions. Raises engine UserError on a bad file."""
-        from engine.device import default_threads
-        from engine.inference import load_predictor
+        """Load a checkpoint (any task) for the Live tab and predictions. Raises engine UserError for any file
+        that cannot serve as a model (gui.model_check); the current model then stays."""
+        from gui.model_check import read_model
 
-        # one core stays with the window: live video edges ran at 0.8 fps with torch's 2 threads on 2 cores
-        # beside the GUI thread, 17.6 fps with 1 (bench/video_edges_fps.py)
-        self.predictor = load_predictor(path, device="cpu", threads=default_threads())
+        self.predictor = read_model(path)
         self.checkpoint = path
         self.modelChanged.emit(self.predictor)
 

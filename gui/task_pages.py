@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from gui.exports import check_folder, check_single_file
+from gui.frame_jobs import as_frames, panel_frames, rollout, until_cancelled
 from gui.jobs import Jobs
 from gui.views.frames_player import FramesPlayer
 from gui.views.segment_view import SegmentView
@@ -217,15 +219,13 @@ class TaskPages(QObject):
         state, prediction = arrays.get("state"), arrays.get("prediction")
         if prediction is None or (state is not None and np.ndim(state) == 4) or id(arrays) in self._filling:
             return
-        seed = _as_frames(arrays["context"])
+        seed = as_frames(arrays["context"])
         if seed.shape[1:] != (predictor.info["channels"], *predictor.info["size"]):
             return  # frames of another model
         self._filling.add(id(arrays))
 
-        def work():
-            from engine.frames_rollout import rollout_with_states
-
-            return rollout_with_states(predictor, seed, len(prediction))
+        def work(cancel):
+            return rollout(predictor, seed, len(prediction), cancel)
 
         def done(result):
             frames, states = result
@@ -234,7 +234,7 @@ class TaskPages(QObject):
                 return  # replaced meanwhile (a newer probe)
             # the trained model's frames with their states (a probe shown before the last one came from an
             # earlier model)
-            filled = {**arrays, "prediction": _panel(frames), "state": states}
+            filled = {**arrays, "prediction": panel_frames(frames), "state": states}
             self._sequences[entry] = (label, filled, meta)
             if self.chooser.currentIndex() == entry:
                 step = self.player.step()
@@ -263,21 +263,19 @@ class TaskPages(QObject):
         name = "the first test sequence"
         if shown is not None:
             arrays, meta = shown
-            seed = _as_frames(arrays["context"])
-            truth = _as_frames(arrays["truth"]) if arrays.get("truth") is not None else None
+            seed = as_frames(arrays["context"])
+            truth = as_frames(arrays["truth"]) if arrays.get("truth") is not None else None
             name = str(meta.get("name", "the shown sequence"))
         h, w = predictor.info["size"]
         if seed is None or seed.shape[1:] != (predictor.info["channels"], h, w):
             seed = truth = None  # another model's frames: seed from the loaded data instead
 
-        def work():
-            from engine.frames_rollout import rollout_with_states
-
+        def work(cancel):
             first, rest = (seed, truth) if seed is not None else predictor.seed_frames(spec)
-            generated, states = rollout_with_states(predictor, first, frames)
-            arrays = {"context": _panel(first), "prediction": _panel(generated), "state": states}
+            generated, states = rollout(predictor, first, frames, cancel)
+            arrays = {"context": panel_frames(first), "prediction": panel_frames(generated), "state": states}
             if rest is not None:
-                arrays["truth"] = _panel(rest[:frames])
+                arrays["truth"] = panel_frames(rest[:frames])
             return arrays
 
         def show(arrays):
@@ -304,7 +302,11 @@ class TaskPages(QObject):
             self.export_masks_to(folder)
 
     def export_masks_to(self, folder: str) -> list[Path]:
-        """Every result's <name>_mask.png and <name>_overlay.png (a few dozen small PNGs: fast enough here)."""
+        """Every result's <name>_mask.png and <name>_overlay.png (a few dozen small PNGs: fast enough here).
+        Never into the loaded data's folders; files already there are replaced only when the user agrees."""
+        if not check_folder(self.w, self.w.controller.error, folder, self.segment.mask_files(folder),
+                            self.w.session.spec):
+            return []
         try:
             written = self.segment.export_masks(folder)
         except OSError as error:
@@ -329,12 +331,14 @@ class TaskPages(QObject):
 
     def export_video_to(self, path: str) -> None:
         """Write the player's strip (context | truth | prediction per step) on a worker thread."""
+        if not check_single_file(self.w.controller.error, path, self.w.session.spec):
+            return
         frames, fps = self.player.frames_for_export(), self.player.fps()
 
-        def work():
+        def work(cancel):
             from engine.data.video import write_video
 
-            return write_video(path, frames, fps)
+            return write_video(path, until_cancelled(frames, cancel), fps)  # a cancelled one leaves no file
 
         def written(count):
             self.w.statusBar().showMessage(f"Wrote {count} frames to {path}.", 8000)
@@ -355,24 +359,14 @@ class TaskPages(QObject):
             self._reloading = (session.spec, task)
             session.load(session.spec, task)
 
-    def shutdown(self, timeout_ms: int = 5000) -> None:
-        self.jobs.shutdown(timeout_ms)
+    def shutdown(self, timeout_ms: int = 0) -> bool:
+        """The window is closing: rollouts and exports are cancelled, nothing new starts; True when none runs
+        after waiting up to `timeout_ms`."""
+        self.timer.stop()
+        return self.jobs.shutdown(timeout_ms)
 
 
 def _wrapped(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)  # a long one-line label would set the window's minimum width
     return label
-
-
-def _as_frames(frames) -> np.ndarray:
-    """Player frames (T, H, W) or (T, H, W, C), float [0, 1] or uint8 -> uint8 (T, C, H, W)."""
-    a = np.asarray(frames)
-    if a.dtype != np.uint8:
-        a = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
-    return np.ascontiguousarray(a[:, None] if a.ndim == 3 else a.transpose(0, 3, 1, 2))
-
-
-def _panel(frames: np.ndarray) -> np.ndarray:
-    """uint8 (T, C, H, W) -> (T, H, W) grey or (T, H, W, C) colour, as the player takes them."""
-    return frames[:, 0] if frames.shape[1] == 1 else frames.transpose(0, 2, 3, 1)

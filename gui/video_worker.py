@@ -43,63 +43,70 @@ class VideoWorker(QObject):
     @Slot()
     def run(self) -> None:
         yield_to_the_window()  # a repaint gets a core at once, not after a spinning torch thread
-        from engine.data.video import open_video
-        from engine.edges.classical import canny_map
         from engine.errors import UserError
 
         try:
-            source = open_video(self.spec, size=self.size)
-        except UserError as error:
-            self.failed.emit(error.message, error.hint)
-            self.done.emit()
-            return
-        self.opened.emit(int(source.frame_count or 0), float(source.fps or 0.0), source.name)
-        shown_at, started, first_index = 0.0, time.monotonic(), 0
-        try:
-            while not self._stop.is_set():
-                with self._lock:
-                    seek, self._seek, paused, with_canny = self._seek, None, self._paused, self._canny
-                if seek is not None:
-                    source.seek(seek)
-                    started, first_index = time.monotonic(), seek
-                if paused and seek is None:
-                    time.sleep(0.02)
-                    continue
-                index = source.position
-                frame = source.read()
-                if frame is None:
-                    with self._lock:
-                        loop = self._loop and index > 0
-                        self._paused = self._paused or not loop
-                        self._seek = 0 if loop else self._seek
-                    if not loop:
-                        self.ended.emit()
-                    continue
-                edges = self.predictor.live_map(frame)
-                canny = canny_map(frame[:, :, ::-1]) if with_canny else None  # canny_map takes BGR
-                now = time.monotonic()
-                self._times.append(now)
-                self.processed += 1
-                with self._lock:
-                    self._latest = (frame, edges, canny, index, self.fps())
-                    tell = not self._waiting and now - shown_at >= 1 / MAX_SHOW_HZ
-                    self._waiting = self._waiting or tell
-                if tell:
-                    shown_at = now
-                    self.frameReady.emit()
-                if self.realtime and source.fps and not paused:
-                    ahead = started + (index + 1 - first_index) / source.fps - time.monotonic()
-                    if ahead > 0:
-                        self._stop.wait(ahead)
-                elif paused:  # a seek while paused shows that one frame, then waits again
-                    continue
+            self._play()
         except UserError as error:
             self.failed.emit(error.message, error.hint)
         except Exception as error:  # a reader or model failure must reach the user, not kill the thread silently
             self.failed.emit(f"Video stopped: {type(error).__name__}: {error}", "")
         finally:
-            source.close()
             self.done.emit()
+
+    def _play(self) -> None:
+        from engine.data.video import open_video
+
+        source = open_video(self.spec, size=self.size)
+        try:
+            if not self._stop.is_set():
+                self.opened.emit(int(source.frame_count or 0), float(source.fps or 0.0), source.name)
+                self._decode(source)
+        finally:
+            source.close()
+
+    def _decode(self, source) -> None:
+        """Read, compute and hand over frames until stop(); the flag is checked before each costly step."""
+        from engine.edges.classical import canny_map
+
+        shown_at, started, first_index = 0.0, time.monotonic(), 0
+        while not self._stop.is_set():
+            with self._lock:
+                seek, self._seek, paused, with_canny = self._seek, None, self._paused, self._canny
+            if seek is not None:
+                source.seek(seek)
+                started, first_index = time.monotonic(), seek
+            if paused and seek is None:
+                self._stop.wait(0.02)
+                continue
+            index = source.position
+            frame = source.read()
+            if frame is None:
+                with self._lock:
+                    loop = self._loop and index > 0
+                    self._paused = self._paused or not loop
+                    self._seek = 0 if loop else self._seek
+                if not loop:
+                    self.ended.emit()
+                continue
+            if self._stop.is_set():
+                break
+            edges = self.predictor.live_map(frame)
+            canny = canny_map(frame[:, :, ::-1]) if with_canny and not self._stop.is_set() else None  # BGR
+            now = time.monotonic()
+            self._times.append(now)
+            self.processed += 1
+            with self._lock:
+                self._latest = (frame, edges, canny, index, self.fps())
+                tell = not self._waiting and now - shown_at >= 1 / MAX_SHOW_HZ
+                self._waiting = self._waiting or tell
+            if tell:
+                shown_at = now
+                self.frameReady.emit()
+            if self.realtime and source.fps and not paused:
+                ahead = started + (index + 1 - first_index) / source.fps - time.monotonic()
+                if ahead > 0:
+                    self._stop.wait(ahead)
 
     def fps(self) -> float:
         """Frames processed per second over the last second (or what there is of it)."""

@@ -1,4 +1,5 @@
-"""The bridge: a Trainer on its own QThread, its engine events turned into one queued Qt signal.
+"""The bridge: a Trainer on its own QThread (gui.threads.ThreadKeeper starts it), its engine events turned
+into one queued Qt signal.
 
 `event` is emitted from the training thread; connect it only to a method of a QObject living in the
 GUI thread (Session.on_engine_event), so Qt queues it there. A lambda would run in this thread.
@@ -8,9 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 
 class TrainingWorker(QObject):
@@ -24,33 +24,42 @@ class TrainingWorker(QObject):
         self.trainer = None
         self._lock = threading.Lock()
         self._stop = False
+        self._aborted = False
         self._paused = False
         self._probe = 0
 
     @Slot()
     def run(self) -> None:
+        try:
+            self._train()
+        finally:
+            self.done.emit()  # whatever happened: the session must learn that the run is over
+
+    def _train(self) -> None:
         yield_to_the_window()
         from engine.config import RunConfig  # the engine (and torch) load here, off the GUI thread
         from engine.errors import UserError
         from engine.events import Failed, Finished
         from engine.training import Trainer
 
+        if self._aborted:
+            return  # the window closed while the engine was loading: nothing to run, nothing to write
         try:
             trainer = Trainer(RunConfig.from_dict(self.config), self.event.emit, splits=self.splits)
         except UserError as error:
             self.event.emit(Failed(error.message, error.hint))
             self.event.emit(Finished("failed", {}, "", 0.0, 0.0))
-            self.done.emit()
             return
         with self._lock:
             self.trainer = trainer
             if self._paused:
                 trainer.pause()
-            if self._stop:
+            if self._aborted:
+                _abort(trainer)
+            elif self._stop:
                 trainer.stop()
             trainer.set_probe(self._probe)
         trainer.run()
-        self.done.emit()
 
     # called from the GUI thread; the Trainer's own methods are thread-safe
     def pause(self) -> None:
@@ -71,11 +80,24 @@ class TrainingWorker(QObject):
             if self.trainer:
                 self.trainer.stop()
 
+    def abort(self) -> None:
+        """End the run at once, in whatever phase, writing nothing more (the window is closing)."""
+        with self._lock:
+            self._aborted = True
+            if self.trainer:
+                _abort(self.trainer)
+
     def set_probe(self, index: int) -> None:
         with self._lock:
             self._probe = index
             if self.trainer:
                 self.trainer.set_probe(index)
+
+
+def _abort(trainer) -> None:
+    # Trainer.abort() ends every phase at once and writes nothing more; a Trainer without it gets stop(),
+    # which still evaluates and saves before it ends (the window waits for that)
+    getattr(trainer, "abort", trainer.stop)()
 
 
 TRAINING_NICE = 10
@@ -93,25 +115,3 @@ def yield_to_the_window() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINING_NICE)
         except OSError:
             pass
-
-
-def start_in_thread(worker: QObject, name: str) -> QThread:
-    """Move `worker` to a new QThread that runs worker.run and quits when worker.done fires."""
-    thread = QThread()
-    thread.setObjectName(name)
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.done.connect(thread.quit)
-    thread.start()
-    return thread
-
-
-def join_threads(threads, timeout_ms: int) -> bool:
-    """Quit and wait for each running thread, all within one shared timeout. True when every one ended in time."""
-    ok = True
-    deadline = time.monotonic() + timeout_ms / 1000
-    for thread in list(threads):
-        if thread.isRunning():
-            thread.quit()
-            ok = thread.wait(max(0, int((deadline - time.monotonic()) * 1000))) and ok
-    return ok

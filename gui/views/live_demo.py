@@ -5,6 +5,9 @@ with `show_prediction(probs, class_names)`.
 """
 from __future__ import annotations
 
+import os
+import stat
+
 from pathlib import Path
 
 import cv2
@@ -94,8 +97,18 @@ class ProbabilityBars(QWidget):
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{100 * p:.1f}%")
 
 
+MAX_DROPPED_BYTES = 64 << 20  # a photo; a larger file is no image to draw on
+
+
 def read_image_file(path: str) -> np.ndarray | None:
-    """RGB uint8 (or None); reads through NumPy so non-ASCII paths work on every OS."""
+    """RGB uint8 (or None); reads through NumPy so non-ASCII paths work on every OS. Only a regular file of a
+    sane size is read: a dropped named pipe would block the window forever, a device never end."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_DROPPED_BYTES:
+        return None
     data = np.fromfile(path, dtype=np.uint8)
     bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     return None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

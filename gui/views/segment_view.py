@@ -26,6 +26,7 @@ from gui.views.thumbnail_model import ThumbnailListModel
 LOW_IOU = 0.5
 LOW_IOU_COLOUR = QColor("#d32f2f")
 THUMB_ALPHA = 0.55
+MASK_FILES = ("mask", "overlay")  # what export_masks writes per result: <name>_mask.png, <name>_overlay.png
 
 
 def _item(arrays: dict, meta: dict, num_classes_hint: int) -> dict:
@@ -265,27 +266,38 @@ class SegmentView(QWidget):
         """The four compare pictures as shown: image, truth, prediction, error (uint8 RGB)."""
         return {key: panel.array() for key, panel in self.panels.items()}
 
+    def mask_files(self, folder: str | Path) -> list[Path]:
+        """The files export_masks(folder) writes, in order (nothing is written)."""
+        return [Path(folder) / f"{stem}_{suffix}.png" for stem, _ in self._export_items() for suffix in MASK_FILES]
+
     def export_masks(self, folder: str | Path) -> list[Path]:
         """Write <name>_mask.png (class ids as uint8; two classes as 0/255) and <name>_overlay.png for every
         result (or the probe when there are no results). Returns the files written."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        items = self._results or ([self._probe] if self._probe is not None else [])
-        written, used = [], set()
+        written = []
         alpha = self.alpha_slider.value() / 100.0
-        for k, it in enumerate(items):
-            stem = re.sub(r"[^\w.-]+", "_", it["name"]).strip("._") or f"image_{k}"
-            if stem in used:
-                stem = f"{stem}_{k}"
-            used.add(stem)
+        for stem, it in self._export_items():
             mask = seg.mask_for_file(it["prediction"], len(self._names))
-            for suffix, picture in (("mask", mask), ("overlay", seg.overlay(it["image"], it["prediction"],
-                                                                             self._lut, alpha))):
+            for suffix, picture in zip(MASK_FILES, (mask, seg.overlay(it["image"], it["prediction"], self._lut,
+                                                                      alpha))):
                 path = folder / f"{stem}_{suffix}.png"
                 if not to_qimage(picture).save(str(path), "PNG"):
                     raise OSError(f"could not write {path}: is the folder writable and the disk not full?")
                 written.append(path)
         return written
+
+    def _export_items(self) -> list[tuple[str, dict]]:
+        """(file-name stem, item) of each result to export: names made safe for files, and unique."""
+        items = self._results or ([self._probe] if self._probe is not None else [])
+        named, used = [], set()
+        for k, it in enumerate(items):
+            stem = re.sub(r"[^\w.-]+", "_", it["name"]).strip("._") or f"image_{k}"
+            if stem in used:
+                stem = f"{stem}_{k}"
+            used.add(stem)
+            named.append((stem, it))
+        return named
 
     def export_png(self, path: str | Path) -> bool:
         """Save what is shown (caption, picture(s), legend) as a PNG."""

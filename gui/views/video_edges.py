@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
+from gui.exports import check_single_file
+from gui.threads import ThreadKeeper
 from gui.video_worker import EdgeVideoExport, VideoWorker
 from gui.views.fit_on_show import FitOnShow
-from gui.worker import start_in_thread
 
 SIZES = {"320×240": (240, 320), "160×120": (120, 160), "640×480": (480, 640), "as recorded": None}
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.gif *.webm *.m4v *.mpg *.mpeg *.wmv *.ogv);;All files (*)"
@@ -28,7 +29,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.spec = ""
         self.worker: VideoWorker | None = None
         self.exporter: EdgeVideoExport | None = None
-        self._threads: dict[QThread, QObject] = {}  # kept until finished (a dropped running QThread aborts)
+        self.threads = ThreadKeeper(self)  # players and exports, kept until their threads have finished
         self.frames_shown = 0
         self.last_fps = 0.0
         self._fit_later = False
@@ -151,7 +152,9 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.worker.frameReady.connect(self._on_frame)
         self.worker.ended.connect(self._on_ended)
         self.worker.failed.connect(self._on_failed)
-        self._keep(start_in_thread(self.worker, "video edges"), self.worker)
+        if self.threads.start(self.worker, "video edges") is None:  # the window is closing
+            self.worker = None
+            return
         self.status.setText(f"Opening {spec} …")
 
     def stop(self) -> None:
@@ -235,7 +238,7 @@ class VideoEdgesView(FitOnShow, QWidget):
     def choose_export(self) -> None:
         stem = Path(self.spec.partition(":")[2]).stem or "video"
         path, _ = QFileDialog.getSaveFileName(self, "Export edge video", f"{stem}_edges.mp4", "MP4 video (*.mp4)")
-        if path:
+        if path and check_single_file(lambda *text: self.failed.emit(text[1], text[2]), path, self.spec):
             self.export(path)
 
     def export(self, out: str) -> None:
@@ -246,8 +249,10 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.exporter.finished.connect(self._on_exported)
         self.exporter.failed.connect(self._on_export_failed)
         self.exporter.done.connect(self._on_export_done)
+        if self.threads.start(self.exporter, "edge video export") is None:  # the window is closing
+            self.exporter = None
+            return
         self._set_exporting(True)
-        self._keep(start_in_thread(self.exporter, "edge video export"), self.exporter)
 
     def cancel_export(self) -> None:
         if self.exporter is not None:
@@ -280,20 +285,10 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.export_cancel.setVisible(on)
         self.export_progress.setRange(0, 0)
 
-    # ---- threads ----
-    def _keep(self, thread: QThread, worker: QObject) -> None:
-        self._threads[thread] = worker
-        thread.finished.connect(self._forget_finished)
-
-    @Slot()
-    def _forget_finished(self) -> None:
-        self._threads = {t: w for t, w in self._threads.items() if not t.isFinished()}
-
-    def shutdown(self, timeout_ms: int = 2000) -> None:
-        """Stop playing and exporting and join the threads (the window is closing)."""
+    # ---- closing ----
+    def shutdown(self, timeout_ms: int = 2000) -> bool:
+        """Stop playing and exporting, start nothing more, wait up to `timeout_ms` for the threads (the window
+        is closing). True when none runs any more."""
         self.stop()
-        self.cancel_export()
-        for thread in list(self._threads):
-            thread.quit()
-            thread.wait(timeout_ms)
-
+        self.threads.close()
+        return self.threads.join(timeout_ms)
