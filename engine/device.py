@@ -55,16 +55,27 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-def resolve(name: str = "auto", threads: int = 0) -> DevicePolicy:
-    """The device `name` stands for; `threads` > 0 sets torch's CPU threads, capped at the machine's cores
-    (100,000 threads would each reserve a stack: the run would die before it started; more threads than
-    cores only wait on each other). The description says when the cap applied."""
+def set_threads(threads: int = 0) -> int:
+    """Set torch's CPU threads and return how many it uses: 0 means automatic, default_threads(); more
+    than the machine's cores are capped at the cores (100,000 threads would each reserve a stack: the run
+    would die before it started; more threads than cores only wait on each other)."""
+    threads = int(threads)
+    if threads < 0:
+        raise ConfigError(f"{threads} CPU threads is not a thread count.",
+                          "Give --threads 0 (automatic: one core fewer than the machine has) or 1 and up.")
+    used = cap_threads(threads or default_threads())
+    torch.set_num_threads(used)
+    return used
+
+
+def resolve(name: str = "auto", threads: int | None = None) -> DevicePolicy:
+    """The device `name` stands for. `threads` sets torch's CPU threads first (set_threads: 0 = automatic,
+    capped at the cores; the description says when the cap applied); None leaves them as they are."""
     name = (name or "auto").strip().lower()
     capped = ""
-    if threads > 0:
-        used = cap_threads(threads)
-        torch.set_num_threads(used)
-        if used < threads:
+    if threads is not None:
+        used = set_threads(threads)
+        if threads and used < threads:
             capped = f"; asked for {threads:,}, capped at the {used} core{'s' if used != 1 else ''}"
     if name == "auto":
         if torch.cuda.is_available():
