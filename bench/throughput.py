@@ -2,10 +2,12 @@
 
 Both train the same SequenceClassifier (built by the task from the same config), on the same in-memory
 tensors, with the same batch size, Adam, gradient clipping and per-step cosine schedule, no augmentation
-and no validation, with the same torch thread count. The data is read once and handed to both (the
-Trainer takes it through `splits=`, as the window does), limited to --limit training images and no test
-split so each run is short; runs alternate (bare, trainer, bare, trainer, ...) and the medians are
-reported. The Trainer's figure is its own `samples_per_s`, measured over training steps only.
+and no validation, with the same torch thread count, and both take each step through the same function,
+engine.train_step.train_step: what the ratio measures is what the Trainer does around its steps. The
+data is read once and handed to both (the Trainer takes it through `splits=`, as the window does),
+limited to --limit training images and no test split so each run is short; runs alternate (bare,
+trainer, bare, trainer, ...) and the medians are reported. The Trainer's figure is its own
+`samples_per_s`, measured over training steps only.
 
     python bench/throughput.py [--data SPEC] [--epochs N] [--cell gru] [--hidden 128] [--device cpu]
                                [--threads N] [--limit N] [--repeats N]
@@ -30,9 +32,9 @@ import torch  # noqa: E402
 from engine import device as devices  # noqa: E402
 from engine.config import RunConfig  # noqa: E402
 from engine.data import Splits, load_classification  # noqa: E402
-from engine.optim import make_optimizer, make_scheduler  # noqa: E402
 from engine.tasks import registry  # noqa: E402
-from engine.training import Trainer, _seed_everything  # noqa: E402
+from engine.train_step import make_optimisation, seed_everything, train_step  # noqa: E402
+from engine.training import Trainer  # noqa: E402
 
 USPS = ROOT.parent / "shared" / "data" / "usps"
 
@@ -49,24 +51,23 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--device", default="cpu", help="cpu, auto, cuda:N or mps")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads for both (0 = the engine's default)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads for both (0 = automatic: engine.device.default_threads())")
     parser.add_argument("--limit", type=int, default=2048, help="training images used (0 = all)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each (alternating)")
     return parser.parse_args(argv)
 
 
 def bare_loop(config: RunConfig, task, prepared, policy) -> float:
-    """The plain PyTorch loop: samples/s over the training steps."""
-    _seed_everything(config.seed)
+    """The plain PyTorch loop around the engine's own training step: samples/s over the training steps."""
+    seed_everything(config.seed)
     dev = policy.device
     model = task.build_model(config, prepared.info).to(dev)
-    optimizer = make_optimizer(config, model.parameters())
     train_x, train_y = prepared.train
     if policy.pin_memory:
         train_x, train_y = train_x.pin_memory(), train_y.pin_memory()
     steps = math.ceil(len(train_x) / config.batch)
-    scheduler = make_scheduler(config, optimizer, steps)
-    scaler = torch.amp.GradScaler("cuda") if policy.amp else None
+    optimisation = make_optimisation(config, model, policy, steps)
     generator = torch.Generator().manual_seed(config.seed)
     model.train()
     trained, seconds = 0, 0.0
@@ -78,21 +79,7 @@ def bare_loop(config: RunConfig, task, prepared, policy) -> float:
             index = order[step * config.batch:(step + 1) * config.batch]
             x = train_x[index].to(dev, non_blocking=policy.pin_memory)
             y = train_y[index].to(dev, non_blocking=policy.pin_memory)
-            with torch.autocast(dev.type, enabled=policy.amp):
-                loss = task.loss(model(x), y)
-            optimizer.zero_grad(set_to_none=True)
-            if scaler:
-                scaler.scale(loss).backward()
-                scaler.unscale_(optimizer)
-            else:
-                loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
-            if scaler:
-                scaler.step(optimizer)
-                scaler.update()
-            else:
-                optimizer.step()
-            scheduler.step()
+            loss, _ = train_step(model, task.loss, x, y, optimisation)
             trained += len(index)
         float(loss.detach())  # wait for the device, as the Trainer's end-of-epoch metrics do
         seconds += time.perf_counter() - tick
@@ -106,11 +93,10 @@ def _sync(dev: torch.device) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    threads = args.threads or devices.default_threads()
     config = RunConfig(data=args.data, cell=args.cell, hidden=args.hidden, epochs=args.epochs, batch=args.batch,
                        optimizer="adam", clip=1.0, schedule="cosine", val_fraction=0.0, augment=False,
-                       device=args.device, threads=threads, patience=0, out="")
-    policy = devices.resolve(config.device, threads)
+                       device=args.device, threads=args.threads, patience=0, out="")
+    policy = devices.resolve(config.device, config.threads)
     task = registry.get(config.task)
     loaded = load_classification(config.data)
     train = loaded.train.subset(range(min(args.limit, len(loaded.train)) if args.limit > 0 else len(loaded.train)))

@@ -8,22 +8,85 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from engine.events import Finished
-from engine.train_guards import Aborted
+from engine.train_guards import Aborted, Diverged, diverged
+
+
+class EventGate:
+    """What every event and file write of a run passes: nothing passes once close() (abort) has returned."""
+
+    def __init__(self, on_event):
+        self.on_event = on_event
+        self.aborted = threading.Event()
+        self._outward = threading.RLock()  # held while a file is written or an event sent; close() waits for it
+
+    def close(self) -> None:
+        with self._outward:
+            self.aborted.set()
+
+    def emit(self, event) -> None:
+        with self._outward:
+            self.check()
+            self.on_event(event)
+
+    def write(self, action, *args):
+        """action(*args) (a file write), unless the run was aborted."""
+        with self._outward:
+            self.check()
+            return action(*args)
+
+    def check(self) -> None:
+        if self.aborted.is_set():
+            raise Aborted()
+
+
+class ProbeChoice:
+    """The sample the probe snapshots show, and whether the window asked for a new one since the last."""
+
+    def __init__(self):
+        self.index = 0
+        self._requested = threading.Event()
+
+    def choose(self, index: int) -> None:
+        self.index = int(index)
+        self._requested.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._requested.is_set()
+
+    def taken(self) -> int:
+        """The index, the request answered."""
+        self._requested.clear()
+        return self.index
+
+
+@dataclass
+class RunRecord:
+    """How far a run got and what it kept: what the messages after its end (failed, aborted) must say."""
+
+    out: Path | None = None
+    epoch: int = 0  # (epoch, step) reached
+    step: int = 0
+    kept_path: str = ""  # this run's checkpoint, once one is written
+    kept_epoch: int = 0  # the epoch it holds
+
+    def divergence(self, what: str, then: str = "") -> Diverged:
+        return diverged(what, self.epoch, self.step, self.kept_epoch, self.kept_path, self.out, then)
 
 
 class RunControl:
     def __init__(self, on_event=None):
         self.on_event = on_event or (lambda event: None)
+        self._gate = EventGate(self.on_event)
         self._stop = threading.Event()  # also the data loader's cancel: abort() sets it too
-        self._abort = threading.Event()
-        self._outward = threading.RLock()  # held while a file is written or an event sent; abort() waits for it
         self._running = threading.Event()
         self._running.set()
-        self._probe_index = 0
-        self._probe_requested = threading.Event()
-        self._best_path: str | None = None  # this run's checkpoint, once one is written
+        self._probe = ProbeChoice()
+        self._record = RunRecord()
 
     def pause(self) -> None:
         self._running.clear()
@@ -38,8 +101,7 @@ class RunControl:
     def abort(self) -> None:
         """End the run as soon as possible and write nothing more. Returns once no file write or event is in
         progress, so on_event must never wait for the thread that calls abort()."""
-        with self._outward:
-            self._abort.set()
+        self._gate.close()
         self._stop.set()
         self._running.set()
 
@@ -48,25 +110,9 @@ class RunControl:
         return not self._running.is_set()
 
     def set_probe(self, index: int) -> None:
-        self._probe_index = int(index)
-        self._probe_requested.set()
+        self._probe.choose(index)
 
     # ---- used by the run itself ----
-    def _emit(self, event) -> None:
-        with self._outward:
-            self._check_abort()
-            self.on_event(event)
-
-    def _write(self, action, *args):
-        """action(*args) (a file write), unless the run was aborted."""
-        with self._outward:
-            self._check_abort()
-            return action(*args)
-
-    def _check_abort(self) -> None:
-        if self._abort.is_set():
-            raise Aborted()
-
     def _wait_while_paused(self) -> float:
         """Block while paused (abort() and stop() wake it); the seconds spent waiting."""
         if self._running.is_set():
@@ -78,6 +124,7 @@ class RunControl:
 
     def _aborted(self, start: float) -> dict:
         seconds = time.perf_counter() - start
-        self.on_event(Finished("aborted", {}, self._best_path or "", seconds, 0.0))
+        kept = self._record.kept_path
+        self.on_event(Finished("aborted", {}, kept, seconds, 0.0))
         return {"reason": "aborted", "message": "The run was aborted.", "hint": "", "metrics": {},
-                "checkpoint": self._best_path or "", "seconds": seconds, "samples_per_s": 0.0}
+                "checkpoint": kept, "seconds": seconds, "samples_per_s": 0.0}

@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import csv
-import os
 import tempfile
 import threading
 from pathlib import Path
@@ -23,7 +21,7 @@ from engine.resources import ResourceError
 DIVERGED_HINT = ("Lower the learning rate (for example ten times), turn on gradient clipping (clip 1.0), "
                  "or check the data for NaN or huge values.")
 MEMORY_ADVICE = "Use a smaller hidden size, fewer layers or a smaller batch."
-HISTORY_TEMP = "metrics.csv.tmp"  # the Trainer writes metrics.csv through this name
+HISTORY_TEMP = "metrics.csv.tmp"  # metrics.csv is written through this name (engine/train_handlers/history.py)
 
 
 class Aborted(BaseException):
@@ -124,16 +122,3 @@ def is_out_of_memory(error: BaseException) -> bool:
 def out_of_memory(error: BaseException, what: str) -> ResourceError:
     first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
     return ResourceError(f"{what} ran out of memory ({first}).", MEMORY_ADVICE)
-
-
-def write_history(path: Path, history: list[dict]) -> None:
-    """metrics.csv, one row per epoch, replaced whole (through metrics.csv.tmp)."""
-    columns = list(dict.fromkeys(key for row in history for key in row))
-    temp = path.with_name(HISTORY_TEMP)
-    with open(temp, "w", newline="") as file:
-        writer = csv.DictWriter(file, columns)
-        writer.writeheader()
-        writer.writerows(history)
-        file.flush()
-        os.fsync(file.fileno())
-    temp.replace(path)
