@@ -28,7 +28,8 @@ _TRAIN_FLAGS = {
     "patience": (int, "early stopping after this many epochs without a better validation score (0 = off)"),
     "val_fraction": (float, "fraction of the training data held out for validation"),
     "seed": (int, "random seed (a CPU run repeats exactly)"), "device": (str, "auto, cpu, cuda, cuda:N or mps"),
-    "threads": (int, "torch CPU threads (0 = automatic)"), "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
+    "threads": (int, "torch CPU threads (0 = automatic: the cores less one; more are capped at the cores)"),
+    "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
 }
 
 
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--checkpoint", required=True)
     evaluate.add_argument("--data", required=True, help="data spec (a folder: spec is evaluated whole)")
     evaluate.add_argument("--device", default="auto")
-    evaluate.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
+    evaluate.add_argument("--threads", type=int, default=0,
+                          help="torch CPU threads (0 = automatic: the cores less one, as in training)")
     evaluate.add_argument("--thresholds", type=int, default=None,
                           help="edges: thresholds of the BSDS benchmark (default: the checkpoint's; "
                           "the benchmark's own is 99)")

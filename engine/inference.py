@@ -167,11 +167,11 @@ class EdgePredictor:
 
 def load_predictor(path: str | Path, device: str = "auto", threads: int = 0):
     """A Predictor (classify) or an EdgePredictor (edges), by the checkpoint's task. threads: torch CPU
-    threads (0 = torch's choice)."""
-    if threads > 0:
-        from engine.resources import cap_threads
+    threads (0 = automatic: engine.device.default_threads(), as in training; capped at the cores)."""
+    if threads is not None:
+        from engine.device import set_threads
 
-        torch.set_num_threads(cap_threads(threads))  # more than the cores only makes threads wait on each other
+        set_threads(threads)  # more than the cores only makes threads wait on each other
     payload = checkpoint.load(path)
     if payload["task"] in ("predict", "video-classify"):  # video: engine.frames_predictor
         from engine.frames_predictor import ClipPredictor, FramesPredictor
