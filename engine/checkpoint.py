@@ -37,14 +37,6 @@ except ImportError:  # Windows: an open file cannot be removed anyway
 FORMAT = "rnn-vision-lab/1"
 SETTINGS = ("format", "task", "config", "info", "metrics")  # the parts the settings checksum covers
 PARTS = (*SETTINGS, "state_dict", "checksums")
-# what each task's build_model and predictor read from `info` without a default (see engine/tasks/*)
-REQUIRED_INFO = {
-    "classify": ("image_shape", "classes", "class_names", "read", "mean", "std"),
-    "edges": ("train_size", "scale", "width", "mean", "std", "target"),
-    "segment": ("train_size", "classes", "class_names", "colours", "width", "patch", "mean", "std"),
-    "predict": ("context", "horizon", "channels", "size", "patch", "kernel"),
-    "video-classify": ("channels", "size", "classes", "class_names", "label", "length"),
-}
 RETRAIN = "Give the model.ckpt written by `python main.py train` or the window's Save model, or train again."
 DAMAGED = "The file is damaged (a disk or copy error): restore it from a backup or train again."
 
@@ -217,12 +209,13 @@ def _check_checksums(payload: dict, path: Path) -> None:
 def _check_parts(payload: dict, path: Path) -> None:
     """Every part a predictor reads, with a message naming the one that is missing or of the wrong kind."""
     from engine.config import RunConfig
-    from engine.tasks.registry import TASKS
+    from engine.tasks import registry
 
     task = payload.get("task")
-    if task not in TASKS:
+    if task not in registry.names():
         raise CheckpointError(f"{path} is a model for the task {task!r}, which this version does not know.",
-                              f"Known tasks: {', '.join(TASKS)}. Use the version of RNN Vision Lab that wrote it.")
+                              f"Known tasks: {', '.join(registry.names())}. Use the version of RNN Vision Lab "
+                              "that wrote it.")
     for part in ("config", "info", "metrics", "state_dict"):
         if not isinstance(payload.get(part), dict):
             kind = "nothing" if part not in payload else type(payload[part]).__name__
@@ -238,10 +231,18 @@ def _check_parts(payload: dict, path: Path) -> None:
         RunConfig.from_dict(payload["config"])
     except ConfigError as error:
         raise CheckpointError(f"The config stored in {path} cannot be used: {error.message}", RETRAIN) from None
-    missing = [key for key in REQUIRED_INFO[task] if key not in payload["info"]]
+    check_info(registry.spec(task), payload["info"], path)
+
+
+def check_info(spec, info: dict, path: Path | None = None) -> None:
+    """CheckpointError naming what is missing when `info` lacks a key the task's model and predictor read
+    without a default (its spec's checkpoint_info)."""
+    missing = [key for key in spec.checkpoint_info if key not in info]
     if missing:
-        raise CheckpointError(f"This {task!r} checkpoint {path} lacks its preprocessing (no {', '.join(missing)} "
-                              "in its info).", f"Give the model.ckpt written by `python main.py train --task {task}`.")
+        where = f" {path}" if path is not None else ""
+        raise CheckpointError(f"This {spec.name!r} checkpoint{where} lacks its preprocessing (no "
+                              f"{', '.join(missing)} in its info).",
+                              f"Give the model.ckpt written by `python main.py train --task {spec.name}`.")
 
 
 def restore(payload: dict, model: torch.nn.Module) -> torch.nn.Module:

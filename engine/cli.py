@@ -7,17 +7,17 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.compare_cli import add_compare_parser, cmd_compare
+from engine.compare_cli import add_compare_parser
 from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.errors import ConfigError, UserError
-from engine.predict_cli import add_predict_parser, cmd_predict
+from engine.predict_cli import add_predict_parser
+from engine.tasks import registry  # torch-free: the tasks' names, data kinds and options
 
 # flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
 _TRAIN_FLAGS = {
-    "task": (str, "task name: classify or edges"),
-    "data": (str, "data spec: demo, mnist:DIR, usps:PATH, folder:DIR; "
-                  "for edges bsds:DIR, pairs:IMGDIR,EDGEDIR, images:DIR; "
-                  "for segment weizmann:DIR, pairs:IMGDIR,MASKDIR, shapes (demo)"),
+    "task": (str, f"task name: {', '.join(registry.names())} (default {RunConfig.task})"),
+    "data": (str, "data spec KIND:PATH; " + "; ".join(f"for {spec.name} {', '.join(spec.data_kinds)}"
+                                                     for spec in registry.specs())),
     "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
     "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
     "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
@@ -45,10 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="read each sequence both ways")
     train.add_argument("--augment", dest="augment", action=argparse.BooleanOptionalAction, default=None,
                        help="small random shifts, rotations and scaling of training images")
-    train.add_argument("--target", default=None,
-                       help="edges task: what it learns, human (annotations), canny or sobel (from the image)")
-    train.add_argument("--context", type=int, default=None, help="predict: frames read before forecasting (10)")
-    train.add_argument("--horizon", type=int, default=None, help="predict: frames forecast (10)")
+    for name, (kind, text) in option_flags().items():  # conveniences for --option NAME=VALUE
+        train.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=text)
     train.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",
                        help="a task option, e.g. --option scale=0.5 (repeatable; see the task's docs)")
     train.add_argument("--json", action="store_true", help="print one JSON result line last on stdout")
@@ -70,7 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_predict_parser(sub)
     add_compare_parser(sub, _TRAIN_FLAGS)
+    train.set_defaults(run=cmd_train)
+    evaluate.set_defaults(run=cmd_evaluate)
     return parser
+
+
+def option_flags() -> dict[str, tuple[type, str]]:
+    """{name: (type, help)} of the task options the specs offer as flags (--target, --context, ...)."""
+    flags: dict[str, tuple[type, list[str]]] = {}
+    for spec in registry.specs():
+        for option in spec.flags:
+            default = f" (default {option.default})" if option.default not in ("", None) else ""
+            kind, texts = flags.get(option.name, (option.type, []))
+            flags[option.name] = (kind, texts + [f"{spec.name} task: {option.help}{default}"])
+    return {name: (kind if kind in (int, float) else str, "; ".join(texts)) for name, (kind, texts) in flags.items()}
 
 
 def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunConfig:
@@ -86,15 +97,12 @@ def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunC
         if not sep or not key.strip():
             raise ConfigError(f"Bad --option {item!r}.", "Write --option KEY=VALUE, e.g. --option scale=0.5.")
         options[key.strip()] = _option_value(text.strip())
-    if args.target is not None:
-        options["target"] = args.target
-    for name in ("context", "horizon"):
+    for name in option_flags():
         if getattr(args, name, None) is not None:
             options[name] = getattr(args, name)
     if options:
         values["options"] = options
-    from engine.tasks import registry  # no torch: the task's starting values, under the file and the flags
-
+    # the task's starting values (no torch), under the file and the flags
     return RunConfig.from_dict({**registry.defaults(values.get("task", RunConfig.task)), **(base or {}), **values})
 
 
@@ -134,19 +142,21 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from engine.cli_messages import check_data_fits, report_skipped, skipped_json
-    from engine.inference import EdgePredictor, load_predictor
+    from engine.inference import load_predictor
 
     predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
     task = predictor.payload["task"]
     check_data_fits(task, args.data, args.checkpoint)
+    if "evaluate" not in predictor.capabilities:
+        raise ConfigError(f"A {task!r} checkpoint cannot be evaluated ({args.checkpoint}).",
+                          f"Use: predict --checkpoint {args.checkpoint} FILES.")
+    # the BSDS benchmark's thresholds go to a predictor that runs it; others have no use for them
+    benchmark = {"thresholds": args.thresholds} if "benchmark" in predictor.capabilities else {}
+    metrics, details = predictor.evaluate(args.data, **benchmark)
     extra = {}
-    if isinstance(predictor, EdgePredictor):
-        metrics, _ = predictor.evaluate(args.data, args.thresholds)
-    else:
-        metrics, details = predictor.evaluate(args.data)
-        if task == "classify":
-            extra["per_class_accuracy"] = {name: float(a) for name, a in
-                                           zip(predictor.class_names, details["per_class_accuracy"])}
+    if "per_class_accuracy" in details and "class_names" in predictor.info:
+        extra["per_class_accuracy"] = {name: float(a) for name, a in
+                                       zip(predictor.info["class_names"], details["per_class_accuracy"])}
     named = {f"test_{k}": float(v) for k, v in metrics.items()}
     report_skipped(predictor.skipped, args.verbose)
     print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
@@ -160,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict,
-                "compare": cmd_compare}[args.command](args)
+        return args.run(args)
     except UserError as error:
         print(f"error: {error.message}", file=sys.stderr)
         if error.hint:

@@ -32,13 +32,13 @@ def check_data_fits(task: str, spec: str, checkpoint: str | None = None) -> None
     """DataError when `spec` is of a kind that only other tasks read (bsds: for a classify model, mnist: for a
     segment one). A kind no task claims (a bare path, a video file) is left to the task's own reader."""
     from engine.data.base import DataSpec
-    from engine.tasks.registry import TASKS
+    from engine.tasks import registry
 
+    readable = list(registry.spec(task).data_kinds)  # ConfigError for a task this version does not know
     kind = DataSpec.parse(spec).kind
-    fits = [name for name, entry in TASKS.items() if kind in entry.data_kinds]
-    if not fits or task in fits or task not in TASKS:
+    fits = [other.name for other in registry.specs() if kind in other.data_kinds]
+    if not fits or task in fits:
         return
-    readable = list(TASKS[task].data_kinds)
     owners = " or ".join(repr(name) for name in fits)
     tasks = f"the task{'s' if len(fits) > 1 else ''} {owners}"
     if checkpoint:

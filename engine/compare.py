@@ -1,8 +1,9 @@
 """Train several configs (RNN, LSTM, GRU, or any settings) on the same data, split and seed, and compare.
 
 Each run goes through the real Trainer (the window's code path), one after another: on a CPU, runs side
-by side would only share the same cores and each would take longer. The data is read once and handed to
-every run, so all of them see identical train / validation / test splits.
+by side would only share the same cores and each would take longer. The data is read once (by the task's
+window reader, engine.data.window_data) and handed to every run, so all of them see identical train /
+validation / test splits; a run whose task options ask for other data than was read reads its own.
 
 Writes into `out`: one folder per run (model.ckpt, config.json, metrics.csv), compare.json (everything
 below) and report.html (engine.report).
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.config import RunConfig
-from engine.errors import ConfigError
+from engine.errors import ConfigError, UserError
 
 
 def cell_runs(cells: list[str] | str) -> list[tuple[str, dict]]:
@@ -60,7 +61,12 @@ class Comparison:
         from engine.training import Trainer
 
         self.out.mkdir(parents=True, exist_ok=True)
-        splits = _load_once(self.base)
+        try:
+            splits = _load_once(self.base, self._stop)
+        except UserError:
+            if self._aborted.is_set():  # the read was cancelled because the window is closing
+                return {"data": self.base.data, "task": self.base.task, "runs": {}, "aborted": True}
+            raise
         results = {}
         for name, config in self.runs:
             if self._stop.is_set():
@@ -79,15 +85,14 @@ class Comparison:
         return comparison
 
 
-def _load_once(config: RunConfig):
-    """Classification data read once for every run (other tasks read their own data in each run)."""
-    if config.task != "classify":
-        return None
-    import sklearn.decomposition  # noqa: F401 (imported now so the first run's time does not pay for it)
+def _load_once(config: RunConfig, cancel: threading.Event):
+    """The data read once for every run, as the task's prepare() takes it (None: each run reads its own)."""
+    from engine.data.window_data import read_for_task, splits_for_run
+    from engine.tasks import registry
 
-    from engine.data import load_classification
-
-    return load_classification(config.data)
+    if "trajectories" in registry.spec(config.task).snapshots:
+        import sklearn.decomposition  # noqa: F401 (imported now so the first run's time does not pay for it)
+    return splits_for_run(read_for_task(config.data, config.task, cancel=cancel), config.to_dict())
 
 
 def summarise(config: RunConfig, result: dict) -> dict:

@@ -24,7 +24,7 @@ def add_compare_parser(sub, train_flags: dict) -> None:
     for name, (kind, text) in train_flags.items():
         if name != "cell":
             compare.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=text)
-    compare.set_defaults(cell=None, target=None)
+    compare.set_defaults(cell=None, run=cmd_compare)
     compare.add_argument("--bidirectional", dest="bidirectional", action=argparse.BooleanOptionalAction, default=None)
     compare.add_argument("--augment", dest="augment", action=argparse.BooleanOptionalAction, default=None)
     compare.add_argument("--option", dest="options", action="append", default=None, metavar="KEY=VALUE",

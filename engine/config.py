@@ -17,9 +17,9 @@ from pathlib import Path
 from engine.errors import ConfigError
 from engine.files import require_regular_file
 
-CONV_CELLS = ("convlstm", "convgru", "convrnn")  # frame prediction only: their state keeps the image layout
-CELLS = ("rnn", "lstm", "gru") + CONV_CELLS
-CONV_TASKS = ("predict",)  # tasks whose model is built of convolutional cells
+PLAIN_CELLS = ("rnn", "lstm", "gru")
+CONV_CELLS = ("convlstm", "convgru", "convrnn")  # their state keeps the image layout
+CELLS = PLAIN_CELLS + CONV_CELLS
 READ_ORDERS = ("rows", "cols", "pixels")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES = ("none", "cosine", "step")
@@ -87,12 +87,7 @@ class RunConfig:
                 raise ConfigError(message, hint)
 
         check(self.cell in CELLS, f"Unknown cell {self.cell!r}.", f"Choose one of {', '.join(CELLS)}.")
-        if self.task in CONV_TASKS:
-            check(self.cell in CONV_CELLS, f"The {self.task} task needs a convolutional cell, not {self.cell!r}.",
-                  f"Choose one of {', '.join(CONV_CELLS)}.")
-        else:
-            check(self.cell not in CONV_CELLS, f"The cell {self.cell!r} is for frame prediction (task predict).",
-                  f"For the {self.task} task choose one of {', '.join(c for c in CELLS if c not in CONV_CELLS)}.")
+        _check_cell_fits_task(self.task, self.cell)
         check(self.read in READ_ORDERS, f"Unknown read order {self.read!r}.", f"Choose one of {', '.join(READ_ORDERS)}.")
         check(self.optimizer in OPTIMIZERS, f"Unknown optimiser {self.optimizer!r}.", f"Choose one of {', '.join(OPTIMIZERS)}.")
         check(self.schedule in SCHEDULES, f"Unknown LR schedule {self.schedule!r}.", f"Choose one of {', '.join(SCHEDULES)}.")
@@ -133,6 +128,28 @@ class RunConfig:
         except OSError as error:
             raise ConfigError(f"Cannot read config file {path}: {error.strerror or error}.", hint) from None
         return cls.from_dict(parse_json_text(text, f"Config file {path}", hint))
+
+
+def _check_cell_fits_task(task: str, cell: str) -> None:
+    """ConfigError for an unknown task (naming the known ones) or a cell its spec does not take."""
+    from engine.tasks import registry  # torch-free; imported here because the task specs import this module
+
+    spec = registry.spec(task)
+    if cell in spec.cells:
+        return
+    owners = [other.title for other in registry.specs() if cell in other.cells]
+    used = f" ({cell!r} is a cell of {' / '.join(owners)})" if owners else ""
+    raise ConfigError(f"The {task} task needs {spec.cell_kind}, not {cell!r}{used}.",
+                      f"For the {task} task choose one of {', '.join(spec.cells)}.")
+
+
+def __getattr__(name: str):
+    """CONV_TASKS (tasks whose cells are all convolutional), computed from the task specs on first use."""
+    if name == "CONV_TASKS":
+        from engine.tasks import registry
+
+        return tuple(spec.name for spec in registry.specs() if set(spec.cells) <= set(CONV_CELLS))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_whole_numbers(config: RunConfig) -> None:

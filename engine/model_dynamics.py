@@ -17,11 +17,15 @@ from engine.events import Snapshot
 def predictor_trajectories(predictor, image_set, split: str, samples: int = 300) -> Snapshot:
     """A "trajectories" Snapshot for `predictor` on `image_set` (engine.data.base.ImageSet; `split` names it).
 
-    Raises DataError when the images' classes differ from the model's or the model is not a sequence classifier.
+    Raises DataError when the images' classes differ from the model's or the predictor does not declare the
+    "trajectories" capability (its task's spec).
     """
-    if not hasattr(getattr(predictor.model, "rnn", None), "hidden") or "class_names" not in predictor.info:
+    if "trajectories" not in getattr(predictor, "capabilities", ()):
+        from engine.tasks import registry
+
+        able = " / ".join(spec.title for spec in registry.specs() if "trajectories" in spec.capabilities)
         raise DataError("This model does not classify images, so it has no trajectories to show.",
-                        "Load or train an image classifier (task 'Classify images').")
+                        f"Load or train an image classifier (task {able}).")
     if list(image_set.class_names) != list(predictor.class_names):
         raise DataError(f"The loaded data's classes {list(image_set.class_names)} differ from the model's "
                         f"{list(predictor.class_names)}.", "Load the data the model was trained on.")

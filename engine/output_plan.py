@@ -25,7 +25,7 @@ OVERWRITE_HINT = "Pass --overwrite to replace them, or choose another --out."
 
 @dataclass
 class Planned:
-    """The outputs of one input: {name: path}, e.g. {"edges": out/a_edges.png, "thin": out/a_thin.png}."""
+    """The outputs of one input: {name: path}, e.g. {mask: out/a_mask.png, overlay: out/a_overlay.png}."""
 
     source: str  # the input as given on the command line
     files: dict[str, Path]
@@ -54,7 +54,7 @@ def display_stem(text: str, location: Path | None) -> str:
 def plan_folder(inputs: list[tuple[str, Path | None, dict[str, str]]], out: str | Path,
                 protected: list[Path], overwrite: bool) -> list[Planned]:
     """Outputs in the folder `out`: for each input (text, location, {name: tail}) the files
-    <stem><tail>, e.g. tails {"edges": "_edges.png"}. `protected`: what must never be written
+    <stem><tail>, e.g. tails {"mask": "_mask.png"}. `protected`: what must never be written
     (every input, the checkpoint). Raises ConfigError, before anything is written, when the plan is unsafe."""
     out = Path(out).expanduser()
     _check_folder(out, protected)

@@ -31,21 +31,22 @@ def add_predict_parser(sub) -> None:
     predict.add_argument("--device", default="auto")
     predict.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = automatic)")
     predict.add_argument("--json", action="store_true")
+    predict.set_defaults(run=cmd_predict)
 
 
 def cmd_predict(args) -> int:
-    from engine.inference import EdgePredictor, load_predictor
+    """What the checkpoint's predictor declares it can do picks the outputs (engine/tasks/spec.py CAPABILITIES)."""
+    from engine.inference import load_predictor
 
     predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
-    if isinstance(predictor, EdgePredictor):
-        return _predict_edges(predictor, args)
-    if predictor.payload["task"] == "predict":
-        return _predict_frames(predictor, args)
-    if predictor.payload["task"] == "segment":
-        return _predict_masks(predictor, args)
-    if not hasattr(predictor, "predict_files"):
-        raise ConfigError(f"predict does not take a {predictor.payload['task']!r} checkpoint ({args.checkpoint}).",
-                          f"Measure it with: evaluate --checkpoint {args.checkpoint} --data SPEC (labelled clips).")
+    for capability, write in WRITERS:
+        if capability in predictor.capabilities:
+            return write(predictor, args)
+    raise ConfigError(f"predict does not take a {predictor.payload['task']!r} checkpoint ({args.checkpoint}).",
+                      f"Measure it with: evaluate --checkpoint {args.checkpoint} --data SPEC (labelled data).")
+
+
+def _predict_classes(predictor, args) -> int:
     if args.out:  # said, so nobody looks for files that were never meant to be written
         print(f"note: --out is not used: a {predictor.payload['task']} checkpoint prints its predictions "
               "(--json gives them as one line)", file=sys.stderr)
@@ -55,7 +56,7 @@ def cmd_predict(args) -> int:
         note = " (inverted to match the training data's light-on-dark ink)" if item["inverted"] else ""
         return f"{item['path']}\t{item['class']}\t{item['probability']:.3f}{note}"
 
-    return _report(results, "predictions", line, args.json)
+    return _report(results, predictor.RESULTS_KEY, line, args.json)
 
 
 def _is_video(path: str) -> bool:
@@ -88,8 +89,12 @@ def _predict_edges(predictor, args) -> int:
     for item in planned[len(images):]:
         results.append(_attempt(item, lambda: predictor.write_edge_video(item.source, item.files["video"],
                                                                          overwrite=args.overwrite)))
-    return _report(results, "edges", lambda item: f"{item['path']}\t{item['video']}\t{item['frames']} frames"
-                   if "video" in item else f"{item['path']}\t{item['edges']}\t{item['thin']}", args.json)
+    def line(item):
+        if "video" in item:
+            return f"{item['path']}\t{item['video']}\t{item['frames']} frames"
+        return _image_line(predictor, item)
+
+    return _report(results, predictor.RESULTS_KEY, line, args.json)
 
 
 def _predict_frames(predictor, args) -> int:
@@ -102,12 +107,12 @@ def _predict_frames(predictor, args) -> int:
     if args.frames is not None and args.frames < 1:
         raise ConfigError(f"--frames must be at least 1, got {args.frames}.", "Give the number of frames to generate.")
     for spec in args.images:
-        check_data_fits("predict", spec, args.checkpoint)
+        check_data_fits(predictor.payload["task"], spec, args.checkpoint)
     planned = plan_files(args.images, args.out, _protected(args, args.images), args.overwrite, WRITE_SUFFIXES)
     results = [_attempt(item, lambda: predictor.write_rollout(item.source, item.files["video"], args.frames,
                                                                overwrite=args.overwrite)) for item in planned]
-    return _report(results, "rollouts", lambda item: f"{item['path']}\t{item['video']}\t{item['seed_frames']} seed + "
-                   f"{item['generated']} generated frames", args.json)
+    return _report(results, predictor.RESULTS_KEY, lambda item: f"{item['path']}\t{item['video']}\t"
+                   f"{item['seed_frames']} seed + {item['generated']} generated frames", args.json)
 
 
 def _predict_masks(predictor, args) -> int:
@@ -118,7 +123,12 @@ def _predict_masks(predictor, args) -> int:
     planned = plan_images(args.images, args.out, predictor.IMAGE_OUTPUTS, args.overwrite, [Path(args.checkpoint)])
     _note_renamed(planned)
     results = predictor.write_planned(planned, args.overwrite)
-    return _report(results, "masks", lambda item: f"{item['path']}\t{item['mask']}\t{item['overlay']}", args.json)
+    return _report(results, predictor.RESULTS_KEY, lambda item: _image_line(predictor, item), args.json)
+
+
+def _image_line(predictor, item: dict) -> str:
+    """An input and the image files written for it, tab-separated."""
+    return "\t".join([item["path"]] + [item[name] for name in predictor.IMAGE_OUTPUTS])
 
 
 def _need_out(args, message: str, hint: str) -> None:
@@ -152,3 +162,8 @@ def _report(results: list[dict], key: str, line, as_json: bool) -> int:
     if as_json:
         print(json.dumps({key: results}))
     return 1 if any("error" in item for item in results) else 0
+
+
+# capability -> what predict writes for it, the first the predictor declares wins
+WRITERS = (("edge_maps", _predict_edges), ("rollout", _predict_frames), ("masks", _predict_masks),
+           ("classify_image", _predict_classes))

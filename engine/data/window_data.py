@@ -1,10 +1,11 @@
 """Any task's data for the window: one call that reads a spec for a task and says what to show about it.
 
-`load_for_window(spec, task)` picks a loader by the spec's kind from LOADERS and returns a WindowData: the
-object the task's prepare() takes as `splits` (Splits for classify, EdgeData for edges), a DataSummary for
-the data panel (title, lines, thumbnails with captions, notes, skipped files) and the tasks this data fits.
-Adding a data kind = one line in LOADERS. A kind several tasks read (`pairs:` is edge pairs or segmentation
-pairs) lists them all; its loader gets the task asked for, or the first one listed when that task does not fit.
+`load_for_window(spec, task)` finds the tasks that read the spec's kind (each task's SPEC lists its
+data_kinds) and reads it with the chosen task's window reader (engine/tasks/<task>/window.py: read(spec,
+progress, cancel) -> (data, DataSummary)). It returns a WindowData: the object the task's prepare() takes
+as `splits`, a DataSummary for the data panel (title, lines, thumbnails with captions, notes, skipped
+files) and the tasks this data fits. A kind several tasks read (`pairs:` is edge pairs or segmentation
+pairs) is read for the task asked for, or for the first that reads it when that task does not.
 
 NumPy and OpenCV only (no torch): the window's loading thread imports this.
 """
@@ -12,16 +13,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
+from engine.config import RunConfig
 from engine.data.base import DataSpec
 from engine.data.loading import ProgressFn
-from engine.data.task_summaries import clip_data, segment_data, sequence_data, splits_for_run  # noqa: F401
 from engine.errors import DataError
+from engine.tasks import registry
 
 MAX_THUMBNAILS = 24
+SHOWN_SAMPLES = 10  # images (each with its mask) or sequences in the data panel
 VIDEO_KINDS = ("video", "frames", "camera")  # opened by the live video view, not loaded as training data
 
 
@@ -67,153 +69,79 @@ class WindowData:
         return (3, 0, 0), 0
 
 
-@dataclass(frozen=True)
-class Loader:
-    tasks: tuple[str, ...]
-    read: Callable  # (spec: DataSpec, task, progress, cancel) -> (data, DataSummary)
-
-
-def _classification(spec, task, progress, cancel):
-    from engine.data.loading import load_classification
-
-    splits = load_classification(spec, progress=progress, cancel=cancel)
-    return splits, classification_summary(splits)
-
-
-def _edges(spec, task, progress, cancel):
-    from engine.data.edge_data import load_edges
-
-    data = load_edges(spec, progress=progress, cancel=cancel)
-    return data, edges_summary(data)
-
-
-def _pairs(spec, task, progress, cancel):  # image + edge map pairs, or image + mask pairs
-    return (segment_data if task == "segment" else _edges)(spec, task, progress, cancel)
-
-
-def _shapes(spec, task, progress, cancel):  # the demo's masks, or their outlines as edge targets
-    return (_edges if task == "edges" else segment_data)(spec, task, progress, cancel)
-
-
-def _moving(spec, task, progress, cancel):  # two bouncing digits to predict, or one to name
-    return (clip_data if task == "video-classify" else sequence_data)(spec, task, progress, cancel)
-
-
-LOADERS: dict[str, Loader] = {
-    "demo": Loader(("classify",), _classification),
-    "mnist": Loader(("classify",), _classification),
-    "usps": Loader(("classify",), _classification),
-    "folder": Loader(("classify",), _classification),
-    "bsds": Loader(("edges",), _edges),
-    "pairs": Loader(("edges", "segment"), _pairs),
-    "images": Loader(("edges",), _edges),
-    "weizmann": Loader(("segment",), segment_data),
-    "shapes": Loader(("segment", "edges"), _shapes),
-    "mmnist": Loader(("predict",), sequence_data),
-    "moving": Loader(("predict", "video-classify"), _moving),
-    "video": Loader(("predict",), sequence_data),  # opened from the window only while the task is predict
-    "frames": Loader(("predict",), sequence_data),
-    "videos": Loader(("video-classify",), clip_data),
-}
-# The built-in data the Demo button loads for each task.
-DEMOS = {"classify": "demo", "edges": "shapes:120", "segment": "shapes", "predict": "moving:1000",
-         "video-classify": "moving:3000"}
-
-# What to open for each task, for the data panel and Train when the loaded data does not fit.
-NEEDS = {
-    "classify": "Classify needs labelled images: press Demo, open MNIST / USPS files, or a folder with one "
-                "sub-folder of images per class.",
-    "edges": "Edges needs photos: open a BSDS500 folder (images/ + groundTruth/), a folder of images "
-             "(Canny/Sobel targets) or image+edge pairs (pairs:IMGDIR,EDGEDIR).",
-    "segment": "Segmentation needs images with masks: press Demo (shapes), open a Weizmann Horse folder "
-               "(rgb/ + figure_ground/) or image+mask pairs (pairs:IMGDIR,MASKDIR).",
-    "predict": "Frame prediction needs sequences: press Demo (moving digits), open a Moving-MNIST .npz "
-               "(an array 'frames', N x T x H x W), or a video or frame folder while this task is chosen.",
-    "video-classify": "Clip classification needs labelled clips: press Demo (moving digits) or open a folder "
-                      "with one sub-folder of videos per class (videos:DIR).",
-}
-
-
 def loads(spec: str) -> bool:
     """Whether `spec` is a data kind the window loads (as opposed to a video for the live view: a video is
-    training data only while the predict task is chosen)."""
+    training data only while a task that reads videos is chosen)."""
     kind = DataSpec.parse(spec).kind
-    return kind in LOADERS and kind not in VIDEO_KINDS
+    return kind in registry.data_kinds() and kind not in VIDEO_KINDS
 
 
 def tasks_for(spec: str) -> tuple[str, ...]:
-    kind = DataSpec.parse(spec).kind
-    return LOADERS[kind].tasks if kind in LOADERS else ()
+    return registry.tasks_reading(DataSpec.parse(spec).kind)
 
 
 def what_fits(task: str) -> str:
-    return NEEDS.get(task, f"Open data for the {task} task.")
+    """What to open for `task`, for the data panel and Train when the loaded data does not fit."""
+    return registry.spec(task).needs
 
 
 def demo_for(task: str) -> str:
-    return DEMOS.get(task, DEMOS["classify"])
+    """The built-in data the Demo button loads for `task`."""
+    return registry.spec(task).demo_data
 
 
 def load_for_window(spec: str, task: str = "", *, progress: ProgressFn | None = None,
                     cancel: threading.Event | None = None) -> WindowData:
     """Read `spec` for `task` (or for the first task its kind fits). Raises a UserError with a hint: DataError
-    for data it cannot read, ResourceError (engine.resources) for data too large for this machine."""
+    for data it cannot read, ResourceError (engine.resources) for data too large for this machine,
+    ConfigError for a task that does not exist."""
+    if task:
+        registry.spec(task)  # an unknown task is refused, never read as some other task's data
     parsed = DataSpec.parse(spec)
-    loader = LOADERS.get(parsed.kind)
-    if loader is None or parsed.kind in VIDEO_KINDS and task != "predict":
-        if parsed.kind in VIDEO_KINDS:
-            raise DataError(f"{spec} is a video: only the Predict frames task trains on a video.",
-                            "Play it through an edges model in the Live tab (video edges), or choose the "
-                            "Predict frames task and open it again (a camera cannot be training data).")
-        known = ", ".join(f"{kind}:" for kind in LOADERS)
+    tasks = registry.tasks_reading(parsed.kind)
+    if parsed.kind in VIDEO_KINDS and task not in tasks:
+        _refuse_video(spec)
+    if not tasks:
+        known = ", ".join(f"{kind}:" for kind in registry.data_kinds())
         raise DataError(f"Unknown data kind {parsed.kind!r} (in {spec!r}).", f"The window reads {known}.")
-    chosen = task if task in loader.tasks else loader.tasks[0]
-    data, summary = loader.read(parsed, chosen, progress, cancel)
-    return WindowData(str(spec), parsed.kind, chosen, data, summary, loader.tasks)
+    return read_for_task(spec, task if task in tasks else tasks[0], progress=progress, cancel=cancel)
 
 
-def classification_summary(splits) -> DataSummary:
-    train, test = splits.train, splits.test
-    h, w, c = train.image_shape
-    counts = np.bincount(train.labels, minlength=len(train.class_names))
-    lines = [f"{len(train):,} train · {len(test) if test is not None else 0:,} test",
-             f"{h}×{w} {'grey' if c == 1 else 'colour'} · {len(train.class_names)} classes",
-             "per class: " + ", ".join(f"{n} {k}" for n, k in zip(train.class_names, counts))]
-    pick = np.sort(np.random.default_rng(0).choice(len(train), size=min(60, len(train)), replace=False))
-    thumbs = [_to_uint8(train.images[i]) for i in pick]
-    captions = [train.class_names[int(train.labels[i])] for i in pick]
-    return DataSummary(splits.name, lines, thumbs, captions, list(splits.notes), list(splits.skipped))
+def read_for_task(spec, task: str, *, progress: ProgressFn | None = None,
+                  cancel: threading.Event | None = None) -> WindowData:
+    """Read `spec` with `task`'s own reader, whatever its kind (the reader refuses what it cannot read):
+    how a comparison reads its data once for every run."""
+    parsed = DataSpec.parse(spec)
+    data, summary = registry.spec(task).window_reader().read(parsed, progress, cancel)
+    return WindowData(str(spec), parsed.kind, task, data, summary, registry.tasks_reading(parsed.kind))
 
 
-def edges_summary(data) -> DataSummary:
-    samples = data.train + (data.test or [])
-    sizes = {s.image.shape[:2] for s in samples}
-    heights, widths = [h for h, _ in sizes], [w for _, w in sizes]
-    size = (f"{heights[0]}×{widths[0]}" if len(sizes) == 1 else
-            f"{min(heights)}–{max(heights)} × {min(widths)}–{max(widths)}")
-    annotators = [len(s.truths) for s in samples if s.truths is not None]
-    lines = [f"{len(data.train):,} train · {len(data.test or []):,} test photos",
-             f"{size} px colour",
-             (f"human boundaries: {min(annotators)}–{max(annotators)} annotator(s) per image" if annotators
-              else "no annotations: trains on Canny or Sobel targets")]
-    thumbs, captions = [], []
-    for sample in samples[:MAX_THUMBNAILS // 2]:
-        thumbs.append(_shrink(sample.image))
-        captions.append(sample.name)
-        if sample.truths is not None:  # the people's boundaries, the fraction who drew each pixel
-            thumbs.append(_shrink(np.round(np.mean(sample.truths, 0) * 255).astype(np.uint8), lines=True))
-            captions.append("edges")
-    return DataSummary(data.name, lines, thumbs, captions, list(data.notes), list(data.skipped))
+def _refuse_video(spec: str) -> None:
+    trainers = [s.title for s in registry.specs() if set(VIDEO_KINDS) & set(s.data_kinds)]
+    players = [s.title for s in registry.specs() if s.live_view == "video_edges"]
+    raise DataError(f"{spec} is a video: only the {' / '.join(trainers) or 'no'} task trains on a video.",
+                    f"Play it through a model of the {' / '.join(players)} task in the Live tab, or choose the "
+                    f"{' / '.join(trainers)} task and open it again (a camera cannot be training data).")
 
 
-def _to_uint8(image: np.ndarray) -> np.ndarray:
+def splits_for_run(data, config: dict):
+    """What Task.prepare should get as `splits` for a run of `config` on the loaded WindowData `data`, or None
+    when the engine must read the spec itself: data read for another task, or options the data was not
+    read with (the task's window reader decides: other sequence lengths, another clip label)."""
+    if data is None or data.task != config.get("task", RunConfig.task):
+        return None
+    fit = getattr(registry.spec(data.task).window_reader(), "splits_for_run", None)
+    return fit(data, config.get("options") or {}) if fit else data.data
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
     image = np.asarray(image)
     if image.dtype != np.uint8:
         image = np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
     return image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
 
 
-def _shrink(image: np.ndarray, longest: int = 96, lines: bool = False) -> np.ndarray:
+def shrink(image: np.ndarray, longest: int = 96, lines: bool = False) -> np.ndarray:
     """A thumbnail whose longer side is `longest`; `lines`: a 1-px line map, widened first so no line fades."""
     import cv2
 
@@ -225,3 +153,16 @@ def _shrink(image: np.ndarray, longest: int = 96, lines: bool = False) -> np.nda
         k = int(np.ceil(1 / factor))
         image = cv2.dilate(image, np.ones((k, k), np.uint8))
     return cv2.resize(image, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+
+
+def sequence_lines(splits, what: str) -> list[str]:
+    """The first lines of a summary of sequences (N, T, C, H, W): counts, then frames and their size."""
+    _, t, c, h, w = splits.train.frames.shape
+    test = len(splits.test) if splits.test is not None else 0
+    return [f"{len(splits.train):,} train · {test:,} test {what}",
+            f"{t} frames of {w}×{h} {'grey' if c == 1 else 'colour'} each"]
+
+
+def frame_picture(frames: np.ndarray) -> np.ndarray:
+    """(C, H, W) uint8 -> (H, W) or (H, W, 3)."""
+    return np.ascontiguousarray(frames[0] if frames.shape[0] == 1 else frames.transpose(1, 2, 0))

@@ -34,9 +34,12 @@ def probe_split(prepared: Prepared) -> tuple[str, tuple]:
 
 
 class Task:
+    """Name, selection metric and which way it is better: each task sets them from its SPEC (the Trainer
+    reads them here); so does `steps_are` where a step is not the config's read order."""
+
     name = ""
-    selection_metric = "accuracy"  # higher is better; picks the best epoch on validation
-    defaults: dict = {}
+    selection_metric = "accuracy"  # picks the best epoch on validation
+    lower_is_better = False
 
     def prepare(self, config: RunConfig, progress=None, cancel=None, splits=None) -> Prepared:
         raise NotImplementedError

@@ -1,108 +1,97 @@
-"""Task name -> Task. Adding a task = adding a file in engine/tasks/ and a line here.
+"""Task name -> TaskSpec (torch-free) and Task (torch). Adding a task = a package with a SPEC and one line
+in PACKAGES (or `register("my.package")` for a package anywhere on sys.path).
 
-The list of tasks (names, one-line descriptions) is readable without importing torch, so the window
-can fill its task list at start-up; the task module itself is imported on first use.
+The specs are read without importing torch, so the window can fill its task list, settings and metric
+names at start-up; a task's module (and torch) is imported on first use by get(). An unknown task name is
+always a ConfigError naming the known tasks, never a silent default.
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 
 from engine.errors import ConfigError
+from engine.tasks.spec import TaskSpec
+
+PACKAGES = ["engine.tasks.classify", "engine.tasks.edges", "engine.tasks.segment", "engine.tasks.predict",
+            "engine.tasks.video_classify"]
+_SPECS: dict[str, TaskSpec] = {}
+PACKAGE_HINT = "A task package is importable from sys.path and defines SPEC (an engine.tasks.spec.TaskSpec)."
 
 
-@dataclass(frozen=True)
-class TaskEntry:
-    name: str
-    title: str
-    description: str
-    module: str  # engine.tasks.<module> holding a class named TASK_CLASS
-    data_kinds: tuple[str, ...]
-    defaults: dict = field(default_factory=dict)  # RunConfig values this task starts from (flags override)
-    metric: str = "accuracy"  # the Task's selection_metric, readable without torch (the window plots it)
+def register(package: str) -> TaskSpec:
+    """Import `package`, read its SPEC and make its task known; returns the spec."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError as error:
+        raise ConfigError(f"Cannot import the task package {package!r}: {error}.", PACKAGE_HINT) from None
+    found = getattr(module, "SPEC", None)
+    if not isinstance(found, TaskSpec):
+        raise ConfigError(f"The task package {package!r} has no SPEC (found {type(found).__name__}).", PACKAGE_HINT)
+    known = _SPECS.get(found.name)
+    if known is not None and known is not found:
+        raise ConfigError(f"The task package {package!r} names the task {found.name!r}, which another package "
+                          "already defines.", "Give the new task another name.")
+    _SPECS[found.name] = found
+    return found
 
 
-TASKS = {
-    "classify": TaskEntry("classify", "Classify images",
-                          "Read an image row by row and name its class (digits, or any class folders).",
-                          "engine.tasks.classify", ("demo", "mnist", "usps", "folder")),
-    "edges": TaskEntry("edges", "Edge maps",
-                       "Find object boundaries: a ReNet sweeps rows and columns for context; compared with "
-                       "Canny and Sobel on the BSDS benchmark.",
-                       "engine.tasks.edges", ("bsds", "pairs", "images", "shapes"),
-                       dict(hidden=32, layers=1, bidirectional=True, epochs=20, batch=4, lr=3e-3,
-                            schedule="cosine", clip=1.0, val_fraction=0.1, augment=True), metric="f1"),
-    "segment": TaskEntry("segment", "Segmentation",
-                         "A class for every pixel: a ReSeg-style segmenter (convolutions, ReNet sweeps, "
-                         "upsampling); overlays of the worst test images first.",
-                         "engine.tasks.segment", ("weizmann", "pairs", "shapes"),
-                         dict(hidden=32, layers=2, bidirectional=True, epochs=40, batch=8, lr=3e-3,
-                              schedule="cosine", clip=1.0, val_fraction=0.1, augment=True), metric="miou"),
-    "predict": TaskEntry("predict", "Predict frames",
-                         "Read M frames of a video and generate the next K (ConvLSTM / ConvGRU encoder-forecaster); "
-                         "roll out animations of any length.",
-                         "engine.tasks.frames", ("mmnist", "moving", "video", "frames"),
-                         dict(cell="convlstm", hidden=64, layers=2, bidirectional=False, epochs=11, batch=8,
-                              lr=2e-3, schedule="cosine", clip=1.0, val_fraction=0.05, augment=True),
-                         metric="mse_per_frame"),  # lower is better
-    "video-classify": TaskEntry("video-classify", "Classify clips",
-                                "Name what a short clip shows: a convolutional encoder per frame, then an "
-                                "LSTM / GRU over time (moving digits: the digit or its direction; or videos:DIR).",
-                                "engine.tasks.video_classify", ("moving", "videos"),
-                                dict(cell="gru", hidden=64, layers=1, bidirectional=False, epochs=12, batch=32,
-                                     lr=5e-3, schedule="cosine", clip=1.0, val_fraction=0.1, augment=False)),
-}
+for _package in PACKAGES:
+    register(_package)
 
 
-def entries() -> list[TaskEntry]:
-    return list(TASKS.values())
+def names() -> list[str]:
+    return list(_SPECS)
+
+
+def spec(name: str) -> TaskSpec:
+    """The spec of task `name`; ConfigError naming the known tasks when there is none."""
+    found = _SPECS.get(name)
+    if found is None:
+        raise ConfigError(f"Unknown task {name!r}.", f"Known tasks: {', '.join(_SPECS)}.")
+    return found
+
+
+def specs() -> list[TaskSpec]:
+    return list(_SPECS.values())
+
+
+def entries() -> list[TaskSpec]:
+    """The specs (name, title, description, defaults, ...), in the order the window lists them."""
+    return specs()
 
 
 def metric(name: str) -> str:
-    entry = TASKS.get(name)
-    return entry.metric if entry else "accuracy"
+    return spec(name).selection_metric
 
 
 def defaults(name: str) -> dict:
     """The task's own starting values for RunConfig (empty for a task content with RunConfig's)."""
-    entry = TASKS.get(name)
-    return dict(entry.defaults) if entry else {}
+    return dict(spec(name).defaults)
 
 
 def get(name: str):
     """The Task object for `name` (imports its module, and so torch)."""
-    entry = TASKS.get(name)
-    if entry is None:
-        raise ConfigError(f"Unknown task {name!r}.", f"Known tasks: {', '.join(TASKS)}.")
-    return importlib.import_module(entry.module).TASK
+    return spec(name).load_task()
 
 
-def parameter_count(config, image_shape: tuple[int, int, int], classes: int) -> int:
+def predictor_class(name: str):
+    """The class that applies a checkpoint of task `name` (imports torch)."""
+    return spec(name).predictor_class()
+
+
+def tasks_reading(kind: str) -> tuple[str, ...]:
+    """The tasks that read data of `kind`, the one to choose when no task is asked for first: a task naming
+    the kind in its primary_kinds, else the first registered."""
+    readers = [s for s in _SPECS.values() if kind in s.data_kinds]
+    return tuple(s.name for s in sorted(readers, key=lambda s: kind not in s.primary_kinds))
+
+
+def data_kinds() -> tuple[str, ...]:
+    """Every data kind some task reads, in the tasks' order."""
+    return tuple(dict.fromkeys(kind for s in _SPECS.values() for kind in s.data_kinds))
+
+
+def parameter_count(config, image_shape: tuple[int, int, int], classes: int) -> int | None:
     """Model size for a config and data shape (c, h, w), without importing torch (the window calls it often).
-    None when the size needs data not given (segment: classes < 2; predict, video-classify: h = 0) or the
-    task has no formula here (the window shows a dash). Option defaults as in the tasks' own modules."""
-    from engine.models import sizes
-
-    options, c = dict(config.options or {}), image_shape[0]
-    if config.task == "edges":  # fully convolutional: no dependence on the image size
-        width = int(options.get("width", 16))
-        return sizes.edge_parameters(config.cell, config.hidden, config.layers, config.bidirectional, width)
-    if config.task == "segment":  # fully convolutional too; the head has one output per class
-        if classes < 2:
-            return None
-        return sizes.segmenter_parameters(classes, config.cell, config.hidden, config.layers, config.bidirectional,
-                                          int(options.get("width", 16)), int(options.get("patch", 1)))
-    if config.task == "predict":
-        if not image_shape[1]:
-            return None
-        return sizes.forecaster_parameters(config.cell, c, config.hidden, config.layers,
-                                           int(options.get("kernel", 3)), int(options.get("patch", 4)))
-    if config.task == "video-classify":
-        if not image_shape[1] or classes < 1:
-            return None
-        return sizes.clip_classifier_parameters(c, classes, config.cell, config.hidden, config.layers)
-    if config.task != "classify":
-        return None
-
-    return sizes.classifier_parameters(image_shape, classes, config.cell, config.hidden, config.layers,
-                                       config.bidirectional, config.read)
+    None when the size needs data not given (segment: classes < 2; frames and clips: h = 0)."""
+    return spec(config.task).parameter_count(config, image_shape, classes)

@@ -42,7 +42,7 @@ class Hooks:
 
     def install(self) -> None:
         import engine.data.folder as folder
-        from engine.tasks.classify import TASK
+        from engine.tasks.classify.task import TASK
 
         read, prepare, evaluate = folder.read_image, TASK.prepare, TASK.evaluate
 

@@ -24,7 +24,7 @@ CASES = {  # name: (arguments after `main.py train`, words the message must hold
     "an --option nested 100,000 levels deep": (["--data", "demo", "--option", "gate_init=" + "[" * 100_000],
                                                "more than 20 levels deep"),
     "an edges stem of 100,000 channels": (["--task", "edges", "--data", "shapes:8", "--option", "width=100000"],
-                                          "width 1-128"),
+                                          "width must be a whole number from 1 to 128"),
 }
 
 

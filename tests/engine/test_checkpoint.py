@@ -10,7 +10,7 @@ from engine import checkpoint
 from engine.config import RunConfig
 from engine.errors import CheckpointError
 from engine.models.classifier import SequenceClassifier
-from engine.tasks.classify import TASK as CLASSIFY
+from engine.tasks.classify.task import TASK as CLASSIFY
 
 INFO = {"task": "classify", "image_shape": [1, 8, 8], "classes": 3, "class_names": ["a", "b", "c"],
         "read": "rows", "mean": 0.2, "std": 0.3}

@@ -18,6 +18,7 @@ from engine import checkpoint
 from engine.config import RunConfig
 from engine.errors import CheckpointError
 from engine.models.classifier import SequenceClassifier
+from engine.tasks import registry
 
 INFO = {"task": "classify", "image_shape": [1, 8, 8], "classes": 3, "class_names": ["a", "b", "c"],
         "read": "rows", "mean": 0.2, "std": 0.3}
@@ -168,7 +169,7 @@ def test_a_missing_or_wrong_part_is_named(tmp_path, what, change, message):
 @pytest.mark.parametrize("task,missing", [("edges", "train_size"), ("segment", "colours"), ("predict", "horizon"),
                                           ("video-classify", "label")])
 def test_each_task_needs_its_own_preprocessing(tmp_path, task, missing):
-    info = {key: 1 for key in checkpoint.REQUIRED_INFO[task] if key != missing}
+    info = {key: 1 for key in registry.spec(task).checkpoint_info if key != missing}
     config = {"task": task, **({"cell": "convlstm"} if task == "predict" else {})}
     path = checkpoint.save(tmp_path / "model.ckpt", {}, config, {"task": task, **info}, {})
     with pytest.raises(CheckpointError, match=f"This '{task}' checkpoint .* lacks its preprocessing \\(no {missing} "):

@@ -97,7 +97,7 @@ def test_threads_are_capped_at_the_cores_and_the_description_says_so():
 
 
 def test_classify_refuses_unknown_options_and_lists_the_known_ones():
-    from engine.tasks import classify
+    from engine.tasks.classify import task as classify
 
     with pytest.raises(ConfigError) as info:
         classify.TASK.prepare(RunConfig(options={"foo": 1}))
@@ -108,7 +108,9 @@ def test_classify_refuses_unknown_options_and_lists_the_known_ones():
 
 
 def test_task_options_refuse_nan_and_unbounded_lengths():
-    from engine.tasks import frames, segment, video_classify
+    from engine.tasks.predict import task as frames
+    from engine.tasks.segment import task as segment
+    from engine.tasks.video_classify import task as video_classify
 
     with pytest.raises(ConfigError, match="dice must be float"):
         segment.task_options(RunConfig(task="segment", options={"dice": "nan"}))

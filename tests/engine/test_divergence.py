@@ -10,7 +10,7 @@ from engine import checkpoint
 from engine.cli import main
 from engine.config import RunConfig
 from engine.events import Failed, Finished, Metrics
-from engine.tasks.classify import TASK as CLASSIFY
+from engine.tasks.classify.task import TASK as CLASSIFY
 from engine.training import Trainer
 from tiny_edges import write_pairs
 

@@ -14,7 +14,7 @@ from engine.data.edge_data import load_edges
 from engine.data.video import read_frames, write_video
 from engine.errors import ConfigError, DataError
 from engine.events import Metrics, Snapshot
-from engine.tasks.edges import TASK, balanced_bce, f1_counts, f1_scores
+from engine.tasks.edges.task import TASK, balanced_bce, f1_counts, f1_scores
 from engine.training import Trainer
 from tiny_edges import rectangles, write_pairs
 

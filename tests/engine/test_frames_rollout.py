@@ -1,4 +1,4 @@
-"""engine.frames_rollout: a rollout that keeps the state behind each generated frame gives the same frames as the
+"""engine.tasks.predict.rollout: a rollout that keeps the state behind each generated frame gives the same frames as the
 model's own rollout and as its evaluation pass (which feeds back its own guesses after the context)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.frames_rollout import rollout_with_states
+from engine.tasks.predict.rollout import rollout_with_states
 from engine.models.forecaster import Forecaster
 
 

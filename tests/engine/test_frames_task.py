@@ -11,7 +11,7 @@ from engine.data.sequences import SequenceSet, SequenceSplits
 from engine.data.video import read_frames
 from engine.errors import ConfigError
 from engine.events import Snapshot
-from engine.tasks.frames import frame_metrics
+from engine.tasks.predict.task import frame_metrics
 from engine.training import Trainer
 
 
@@ -102,8 +102,9 @@ def test_evaluate_on_other_data(trained, tmp_path, capsys):
 def test_cells_and_tasks_must_match():
     with pytest.raises(ConfigError, match="convolutional cell"):
         RunConfig(task="predict", cell="lstm")
-    with pytest.raises(ConfigError, match="frame prediction"):
+    with pytest.raises(ConfigError, match="classify task needs a recurrent cell.*a cell of Predict frames") as error:
         RunConfig(task="classify", cell="convlstm")
+    assert error.value.hint == "For the classify task choose one of rnn, lstm, gru."
     assert RunConfig(task="predict", cell="convgru").cell == "convgru"
 
 
@@ -120,7 +121,7 @@ def test_warm_start_from_a_checkpoint(trained):
     import torch
 
     from engine import checkpoint
-    from engine.tasks.frames import TASK
+    from engine.tasks.predict.task import TASK
 
     _, out, _ = trained
     payload = checkpoint.load(out / "model.ckpt")

@@ -5,7 +5,7 @@ import pytest
 
 from tiny_images import bar_image, write_bars
 from engine.errors import CheckpointError, DataError
-from engine.inference import Predictor
+from engine.tasks.classify.predictor import Predictor
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ from engine.model_dynamics import predictor_trajectories
 
 def fake_predictor(class_names, rnn=True):
     model = SimpleNamespace(rnn=SimpleNamespace(hidden=4, cell="rnn")) if rnn else SimpleNamespace()
+    capabilities = frozenset({"trajectories"}) if rnn else frozenset({"masks"})  # declared, as a spec does
     return SimpleNamespace(model=model, info={"class_names": class_names, "image_shape": [1, 4, 4]},
-                           class_names=class_names, device="cpu")
+                           class_names=class_names, device="cpu", capabilities=capabilities)
 
 
 def images(names):

@@ -12,8 +12,8 @@ from engine.config import RunConfig
 from engine.errors import ConfigError
 from engine.events import Snapshot
 from engine.models.seg_net import SegReNet
-from engine.tasks import seg_metrics as sm
-from engine.tasks.segment import TASK, seg_loss
+from engine.tasks.segment import metrics as sm
+from engine.tasks.segment.task import TASK, seg_loss
 from engine.training import Trainer
 
 

@@ -4,9 +4,10 @@ import pytest
 from engine.config import RunConfig
 from engine.errors import ConfigError
 from engine.tasks.options import read_options
+from engine.tasks.spec import OptionSpec
 
-TABLE = {"side": (112, int, "a size"), "zoom": (1.3, float, "a factor"), "vflip": (False, bool, "a switch"),
-         "scales": ([1.0], list, "factors")}
+TABLE = (OptionSpec("side", 112, int, "a size"), OptionSpec("zoom", 1.3, float, "a factor"),
+         OptionSpec("vflip", False, bool, "a switch"), OptionSpec("scales", [1.0], list, "factors", low=0.1, high=4))
 
 
 def test_defaults_text_values_and_json_values():
@@ -24,7 +25,10 @@ def test_bad_names_and_values_say_what_is_wrong(given, message):
 
 
 def test_each_task_uses_it():
-    from engine.tasks import edge_targets, frames, segment, video_classify
+    from engine.tasks.edges import targets as edge_targets
+    from engine.tasks.predict import task as frames
+    from engine.tasks.segment import task as segment
+    from engine.tasks.video_classify import task as video_classify
 
     with pytest.raises(ConfigError, match="Unknown option.*for the segment task"):
         segment.task_options(RunConfig(task="segment", options={"nope": 1}))

@@ -9,7 +9,7 @@ from engine import resources
 from engine.config import RunConfig
 from engine.events import Failed, Finished
 from engine.resources import ResourceError
-from engine.tasks.classify import TASK as CLASSIFY
+from engine.tasks.classify.task import TASK as CLASSIFY
 from engine.train_memory import activation_bytes, check_training_fits, training_bytes
 from engine.training import Trainer
 

@@ -14,7 +14,7 @@ from engine.config import RunConfig
 from engine.data.loading import check_cancel
 from engine.edges import evaluate as edge_evaluate
 from engine.events import Finished, Metrics
-from engine.tasks.classify import TASK as CLASSIFY
+from engine.tasks.classify.task import TASK as CLASSIFY
 from engine.training import Trainer
 from tiny_edges import write_pairs
 

@@ -11,7 +11,7 @@ import torch
 
 from engine import checkpoint
 from engine.events import Failed, Finished, Metrics, Progress, Snapshot, Started
-from engine.tasks.classify import TASK as CLASSIFY
+from engine.tasks.classify.task import TASK as CLASSIFY
 from engine.training import Trainer
 
 PLAIN = (bool, int, float, str, type(None), np.generic)

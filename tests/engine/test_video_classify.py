@@ -10,7 +10,7 @@ from engine.config import RunConfig
 from engine.data.video import write_video
 from engine.errors import ConfigError
 from engine.events import Snapshot
-from engine.tasks.video_classify import _options
+from engine.tasks.video_classify.task import _options
 from engine.training import Trainer
 
 
@@ -63,14 +63,14 @@ def test_labelled_video_folder_trains(tmp_path):
 def test_bad_settings_are_refused():
     with pytest.raises(ConfigError, match="label must be digit or direction"):
         _options(config("moving:50", options={"label": "colour"}))
-    with pytest.raises(ConfigError, match="frame prediction"):
+    with pytest.raises(ConfigError, match="needs a recurrent cell.*a cell of Predict frames"):
         config("moving:50", cell="convlstm")
     result = Trainer(config("mmnist:nothing.npz", epochs=1)).run()
     assert result["reason"] == "failed" and "labelled clips" in result["message"]
 
 
 def test_gradient_through_time_over_the_clip_frames():
-    from engine.tasks.video_classify import TASK, ClipClassifier
+    from engine.tasks.video_classify.task import TASK, ClipClassifier
 
     torch.manual_seed(0)
     model = ClipClassifier(1, (32, 32), 4, "gru", 16, 1)

@@ -6,31 +6,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from engine import checkpoint, device as devices
-from engine.config import RunConfig
-from engine.errors import CheckpointError, DataError
+from engine.errors import DataError
 from engine.image_outputs import plan_images, write_image_results
-from engine.tasks import registry
+from engine.tasks.loaded import LoadedModel
+from engine.tasks.segment import SPEC
 
 OVERLAY_ALPHA = 0.5
 
 
-class SegmentPredictor:
+class SegmentPredictor(LoadedModel):
+    SPEC = SPEC
     IMAGE_OUTPUTS = ("mask", "overlay")  # <stem>_mask.png, <stem>_overlay.png
-
-    def __init__(self, payload: dict, device: str = "auto"):
-        self.payload = payload
-        self.config = RunConfig.from_dict(payload["config"])
-        self.info = payload["info"]
-        self.task = registry.get("segment")
-        missing = [k for k in ("train_size", "classes", "class_names", "colours", "mean", "std", "width", "patch")
-                   if k not in self.info]
-        if missing:
-            raise CheckpointError(f"This 'segment' checkpoint lacks its preprocessing ({', '.join(missing)}).",
-                                  "Give the model.ckpt written by `python main.py train --task segment`.")
-        self.device = devices.resolve(device).device
-        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
-        self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
+    RESULTS_KEY = "masks"  # predict --json: {"masks": [...]}
 
     @property
     def class_names(self) -> list[str]:
@@ -73,7 +60,7 @@ class SegmentPredictor:
     def evaluate(self, spec: str) -> tuple[dict, dict]:
         """Figures on the spec's test split (all its images when it has none), each image at its own size."""
         from engine.data.masks import load_masks
-        from engine.tasks.segment import test_split
+        from engine.tasks.segment.task import test_split
 
         data = load_masks(spec)
         self.skipped = list(data.skipped)

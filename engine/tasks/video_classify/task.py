@@ -15,20 +15,13 @@ from engine.data.base import DataSpec, check_options
 from engine.data.sequence_bounds import MAX_SEQUENCES, moving_side
 from engine.data.sequences import DIRECTIONS, MOVING_OPTIONS, SequenceSet, SequenceSplits, _split, \
     generate_moving_digits, load_sequences, _digit_source, _int
-from engine.errors import ConfigError, DataError
+from engine.errors import DataError
 from engine.events import Snapshot
 from engine.gradients import grad_norms_through_time
 from engine.models.recurrent import RecurrentStack
 from engine.tasks.base import Prepared, Task
-from engine.tasks.classify import LabelTraining, classification_results
-from engine.tasks.options import read_options
-
-OPTIONS = {  # name: (default, type, what)
-    "label": ("digit", str, "what generated clips are labelled by: digit or direction"),
-    "length": (10, int, "frames per clip"),
-}
-_CELLS = ("rnn", "lstm", "gru")
-MAX_LENGTH = 1000  # frames per clip: checked before any clip is cut or generated
+from engine.tasks.classify.task import LabelTraining, classification_results
+from engine.tasks.video_classify import SPEC
 CLIP_OPTIONS = {k: v for k, v in MOVING_OPTIONS.items() if k != "digits"}  # for generated clips (moving:N)
 
 
@@ -58,15 +51,8 @@ class ClipClassifier(nn.Module):
 
 
 def _options(config) -> dict:
-    values = read_options("video-classify", OPTIONS, config.options)
-    if values["label"] not in ("digit", "direction"):
-        raise ConfigError(f"Option label must be digit or direction, got {values['label']!r}.")
-    if not 2 <= values["length"] <= MAX_LENGTH:
-        raise ConfigError(f"Option length must be a whole number from 2 to {MAX_LENGTH}, got {values['length']!r}.",
-                          OPTIONS["length"][2])
-    if config.cell not in _CELLS:
-        raise ConfigError(f"video-classify reads time with rnn, lstm or gru, not {config.cell!r}.")
-    return values
+    """The options (names, defaults, choices and bounds: the SPEC); RunConfig checks the cell."""
+    return SPEC.read_options(config.options)
 
 
 def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=None) -> SequenceSplits:
@@ -88,9 +74,9 @@ def load_clips(spec_text: str, label: str, length: int, progress=None, cancel=No
 
 
 class VideoClassifyTask(LabelTraining, Task):
-    name = "video-classify"
-    selection_metric = "accuracy"
-    steps_are = "frames"  # what one time step of the recurrence reads (classify: its read order)
+    name = SPEC.name
+    selection_metric = SPEC.selection_metric
+    steps_are = SPEC.steps  # what one time step of the recurrence reads (classify: its read order)
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         opts = _options(config)

@@ -1,4 +1,4 @@
-"""A "predict" checkpoint used after training: rollouts written as videos, evaluation on other data."""
+"""A predict checkpoint used after training: rollouts written as videos, evaluation on other data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,26 +6,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine import checkpoint, device as devices
-from engine.config import RunConfig
-from engine.errors import CheckpointError, DataError
-from engine.tasks import registry
+from engine.errors import DataError
+from engine.tasks.loaded import LoadedModel
+from engine.tasks.predict import SPEC
 
 
-class FramesPredictor:
-    def __init__(self, payload: dict, device: str = "auto"):
-        self.payload = payload
-        self.config = RunConfig.from_dict(payload["config"])
-        self.info = payload["info"]
-        missing = [k for k in ("context", "horizon", "channels", "size", "patch") if k not in self.info]
-        if missing:
-            raise CheckpointError(f"This 'predict' checkpoint lacks its settings ({', '.join(missing)}).",
-                                  "Give the model.ckpt written by `python main.py train --task predict`.")
-        self.task = registry.get("predict")
-        self.task._info = self.info
-        self.device = devices.resolve(device).device
-        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
-        self.model = checkpoint.restore(payload, self.task.make_model(self.config, self.info)).to(self.device).eval()
+class FramesPredictor(LoadedModel):
+    SPEC = SPEC
+    RESULTS_KEY = "rollouts"  # predict --json: {"rollouts": [...]}
+
+    def build_model(self):
+        self.task._info = self.info  # the task's loss and metrics read the checkpoint's settings
+        return self.task.make_model(self.config, self.info)
 
     @property
     def context(self) -> int:
@@ -99,32 +91,3 @@ class FramesPredictor:
         data = splits.test or splits.train
         frames = torch.from_numpy(data.frames)
         return self.task.evaluate(self.model, (frames, frames), self.device, 32)
-
-
-class ClipPredictor:
-    """A "video-classify" checkpoint: evaluation on other labelled clips."""
-
-    def __init__(self, payload: dict, device: str = "auto"):
-        self.payload = payload
-        self.config = RunConfig.from_dict(payload["config"])
-        self.info = payload["info"]
-        self.class_names = list(self.info["class_names"])
-        self.task = registry.get("video-classify")
-        self.device = devices.resolve(device).device
-        self.skipped: list[tuple[str, str]] = []  # (path, reason): files the last evaluate's data left out
-        self.model = checkpoint.restore(payload, self.task.build_model(self.config, self.info)).to(self.device).eval()
-
-    def evaluate(self, spec: str) -> tuple[dict, dict]:
-        from engine.tasks.video_classify import load_clips
-
-        splits = load_clips(spec, self.info["label"], int(self.info["length"]))
-        self.skipped = list(splits.skipped)
-        data = splits.test or splits.train
-        if list(data.class_names) != self.class_names:
-            raise DataError(f"{spec} has the classes {data.class_names}; the model knows {self.class_names}.",
-                            "Evaluate on clips of the same classes.")
-        if data.frames.shape[2:] != (self.info["channels"], *self.info["size"]):
-            raise DataError(f"{spec} has frames of {tuple(data.frames.shape[2:])}; the model was trained on "
-                            f"{(self.info['channels'], *self.info['size'])}.", "Add ?size=WxH to the spec.")
-        return self.task.evaluate(self.model, (torch.from_numpy(data.frames), torch.from_numpy(data.labels)),
-                                  self.device, 64)

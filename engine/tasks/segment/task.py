@@ -12,7 +12,8 @@ Loss: cross-entropy (void pixels ignored) + `dice` x (1 - soft Dice), the soft D
 non-background classes: the Dice term keeps thin, small foreground (legs of a horse) from being given up
 to the background majority. Augmentation, image and mask together: left-right flips (up-down too with
 `vflip`), a random zoom of 1 to `zoom` times with a random crop back to the training size, and a small
-brightness / contrast change of the image. Metrics: engine/tasks/seg_metrics.py; selection metric miou.
+brightness / contrast change of the image. Metrics: metrics.py; selection metric miou. The options: the
+SPEC in __init__.py.
 """
 from __future__ import annotations
 
@@ -25,21 +26,10 @@ import torch.nn.functional as F
 
 from engine.data.loading import check_cancel, train_val_split
 from engine.data.masks import SegData, load_masks
-from engine.errors import ConfigError
 from engine.events import Snapshot
 from engine.models.seg_net import SegReNet
-from engine.tasks import seg_metrics as sm
 from engine.tasks.base import Prepared, Task, probe_split
-from engine.tasks.options import read_options
-
-OPTIONS = {  # name: (default, type, what)
-    "side": (112, int, "longer side of the training images in pixels (smaller data keeps its own size)"),
-    "width": (16, int, "channels of the convolutional encoder's first stage"),
-    "patch": (1, int, "ReNet patch size on the 1/4-resolution features"),
-    "dice": (0.5, float, "weight of the soft-Dice term next to cross-entropy"),
-    "zoom": (1.3, float, "augmentation: largest random zoom (1 = none)"),
-    "vflip": (False, bool, "augmentation: also flip up-down"),
-}
+from engine.tasks.segment import SPEC, metrics as sm
 WORST = 24  # test images in the worst-first result snapshots
 SHOWN_SIDE = 192  # longer side of the pictures in the result snapshots
 
@@ -54,9 +44,9 @@ class SegTest(NamedTuple):
 
 
 class SegmentTask(Task):
-    name = "segment"
-    selection_metric = "miou"
-    dice_weight = OPTIONS["dice"][0]  # the loss has no config: set from the run's options by build_model
+    name = SPEC.name
+    selection_metric = SPEC.selection_metric
+    dice_weight = SPEC.default("dice")  # the loss has no config: set from the run's options by build_model
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         data = splits if isinstance(splits, SegData) else load_masks(config.data, progress=progress, cancel=cancel)
@@ -75,7 +65,7 @@ class SegmentTask(Task):
         return Prepared(train, val, test, info, notes, list(data.skipped))
 
     def build_model(self, config, info) -> SegReNet:
-        self.dice_weight = float(info.get("dice", OPTIONS["dice"][0]))
+        self.dice_weight = float(info.get("dice", SPEC.default("dice")))
         return SegReNet(int(info["classes"]), config.cell, config.hidden, config.layers, config.bidirectional,
                         config.dropout, int(info["width"]), int(info["patch"]), info["mean"], info["std"])
 
@@ -215,12 +205,8 @@ def upsampled(logits: torch.Tensor, shape) -> torch.Tensor:
 
 
 def task_options(config) -> dict:
-    values = read_options("segment", OPTIONS, config.options)
-    if not 16 <= values["side"] <= 1024 or not 1 <= values["width"] <= 128 or not 1 <= values["patch"] <= 8:
-        raise ConfigError("side must be 16-1024, width 1-128 and patch 1-8.", "See the segment task's options.")
-    if values["dice"] < 0 or not 1.0 <= values["zoom"] <= 3.0:
-        raise ConfigError("dice must be 0 or more and zoom 1-3.", "See the segment task's options.")
-    return values
+    """The options (names, defaults and bounds: the SPEC) checked and completed with the defaults."""
+    return SPEC.read_options(config.options)
 
 
 def training_size(samples, side: int) -> tuple[int, int]:

@@ -11,9 +11,10 @@ and, always beside them, two predictors that learn nothing: copy the last contex
 (baseline_mse_per_frame) and a frame of the training set's mean brightness (mean_mse_per_frame; the
 per-pixel mean frame is mean_pixel_mse_per_frame).
 
-Options (--context, --horizon, or --option KEY=VALUE): context (10), horizon (10), patch (4: patches as
-channels), kernel (3), sampling (0.3: share of the run over which teacher forcing falls to 0), l1 (0.0:
-weight of an added L1 loss), init ("": a checkpoint of the same model to start from, to train on).
+Options (--context, --horizon, or --option KEY=VALUE), with their defaults and bounds in the SPEC
+(__init__.py): context, horizon, patch (patches as channels), kernel, sampling (share of the run over which
+teacher forcing falls to 0), l1 (weight of an added L1 loss), init (a checkpoint of the same model to start
+from, to train on).
 """
 from __future__ import annotations
 
@@ -26,38 +27,18 @@ import torch.nn.functional as F
 from engine.data.sequences import load_sequences
 from engine.errors import ConfigError
 from engine.events import Snapshot
-from engine.models.conv_recurrent import CONV_CELLS
 from engine.models.forecaster import Forecaster
 from engine.tasks.base import Prepared, Task, probe_split
-from engine.tasks.options import read_options
-
-OPTIONS = {  # name: (default, type, what)
-    "context": (10, int, "frames read before predicting (--context)"),
-    "horizon": (10, int, "frames predicted (--horizon)"),
-    "patch": (4, int, "frames enter as patch x patch blocks as channels"),
-    "kernel": (3, int, "convolution kernel of the recurrent cells (odd)"),
-    "sampling": (0.3, float, "scheduled sampling: fraction of training over which teacher forcing falls to 0"),
-    "l1": (0.0, float, "weight of an L1 term next to the MSE loss"),
-    "init": ("", str, "a checkpoint whose weights start the training"),
-}
-LIMITS = {"context": 1000, "horizon": 1000, "patch": 16, "kernel": 15}  # largest value of each whole-number option
+from engine.tasks.predict import SPEC
 
 
 def options(config) -> dict:
-    """The task's options with defaults, checked."""
-    values = read_options("predict", OPTIONS, config.options)
-    for key, high in LIMITS.items():  # a bound before anything is allocated: --context 10**9 would be 10**9 frames
-        if not 1 <= values[key] <= high:
-            raise ConfigError(f"Option {key} must be a whole number from 1 to {high}, got {values[key]!r}.",
-                              OPTIONS[key][2])
-    if not 0 <= values["sampling"] <= 1 or values["l1"] < 0:
-        raise ConfigError(f"Option sampling must be in [0, 1] and l1 0 or more, got {values['sampling']} and "
-                          f"{values['l1']}.", "sampling is a share of the run; l1 a loss weight.")
-    if values["kernel"] % 2 == 0:
-        raise ConfigError(f"Option kernel must be odd (3, 5, ...), got {values['kernel']}.")
-    if config.cell not in CONV_CELLS:
-        raise ConfigError(f"The predict task needs a convolutional cell, not {config.cell!r}.",
-                          f"Choose --cell {' / '.join(CONV_CELLS)}.")
+    """The task's options with defaults, checked (names, defaults and bounds: the SPEC; RunConfig checks
+    that the cell is one of the SPEC's convolutional cells)."""
+    values = SPEC.read_options(config.options)
+    if values["kernel"] % 2 == 0:  # "same" padding needs an odd kernel
+        raise ConfigError(f"Option kernel must be odd (3, 5, ...), got {values['kernel']}.",
+                          SPEC.option("kernel").hint)
     return values
 
 
@@ -102,9 +83,9 @@ def _unit(frames) -> np.ndarray:
 
 
 class FramesTask(Task):
-    name = "predict"
-    selection_metric = "mse_per_frame"
-    lower_is_better = True
+    name = SPEC.name
+    selection_metric = SPEC.selection_metric
+    lower_is_better = SPEC.lower_is_better
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         opts = options(config)

@@ -1,7 +1,7 @@
 """Edge maps: per-pixel boundary probability from a ReNet edge detector (engine/models/edge_net.py).
 
 Data: bsds:DIR (train on BSDS500 train + val, test on test), pairs:IMGDIR,EDGEDIR, images:DIR (see
-engine/data/edge_data.py); targets human / canny / sobel and the other options: engine/tasks/edge_targets.py.
+engine/data/edge_data.py); targets human / canny / sobel: targets.py; the options: the SPEC in __init__.py.
 
 Loss: class-balanced binary cross-entropy as in HED (Xie & Tu 2015), per image: with P the (soft) count of
 edge pixels and N the rest, positives weigh N/(P+N) and negatives P/(P+N). Edges are ~2 % of the pixels, so
@@ -27,8 +27,8 @@ from engine.data.loading import train_val_split
 from engine.edges.nms import non_max_suppression
 from engine.events import Snapshot
 from engine.models.edge_net import OUTPUTS, EdgeReNet
-from engine.tasks import edge_benchmark as bench, edge_targets as targets
 from engine.tasks.base import Prepared, Task, probe_split
+from engine.tasks.edges import SPEC, benchmark as bench, targets
 
 SLACK = 2  # pixels at the training scale either side, for the cheap f1
 SHOWN = 4  # test images in the result snapshots
@@ -46,8 +46,8 @@ class EdgeTest(NamedTuple):
 
 
 class EdgesTask(Task):
-    name = "edges"
-    selection_metric = "f1"
+    name = SPEC.name
+    selection_metric = SPEC.selection_metric
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         # the window may hand over what it loaded; anything but edge data (class folders) is read afresh
@@ -74,7 +74,7 @@ class EdgesTask(Task):
         """The test split of `samples` for the training size and options (a checkpoint's info will do)."""
         inputs, target = targets.tensors(samples, tuple(size), options, cancel)
         truths = [s.truths for s in samples] if all(s.truths is not None for s in samples) else None
-        settings = {k: options.get(k, targets.OPTIONS[k][0])
+        settings = {k: options.get(k, SPEC.default(k))
                     for k in ("scale", "test_scales", "bench_thresholds", "baselines")}
         return EdgeTest(inputs, target, [s.image for s in samples], truths, [s.name for s in samples], settings)
 

@@ -14,24 +14,13 @@ from engine.models.classifier import SequenceClassifier
 from engine.models.sequence import sequence_length
 from engine.models.sizes import classifier_parameters
 from engine.data.images import dark_background
-from engine.errors import ConfigError
 from engine.tasks.base import Prepared, Task, probe_split
-from engine.tasks.options import read_options
-
-OPTIONS = {  # name: (default, type, what)
-    "gate_init": ("default", str, "default, or chrono: LSTM / GRU gates start open, for long sequences such as "
-                                  "784 pixels (Tallec & Ollivier 2018)"),
-}
-GATE_INITS = ("default", "chrono")
+from engine.tasks.classify import SPEC
 
 
 def task_options(config) -> dict:
     """The classify task's options with defaults; ConfigError for an unknown name or value."""
-    values = read_options("classify", OPTIONS, config.options)
-    if values["gate_init"] not in GATE_INITS:
-        raise ConfigError(f"Option gate_init must be {' or '.join(GATE_INITS)}, got {values['gate_init']!r}.",
-                          OPTIONS["gate_init"][2])
-    return values
+    return SPEC.read_options(config.options)
 
 
 def _tensors(image_set) -> tuple[torch.Tensor, torch.Tensor]:
@@ -70,8 +59,8 @@ class LabelTraining:
 
 
 class ClassifyTask(LabelTraining, Task):
-    name = "classify"
-    selection_metric = "accuracy"
+    name = SPEC.name
+    selection_metric = SPEC.selection_metric
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         task_options(config)  # before loading: a typo in an option is refused at once
@@ -103,7 +92,7 @@ class ClassifyTask(LabelTraining, Task):
                                    info["mean"], info["std"])
         # option gate_init=chrono: LSTM / GRU gates start open for long sequences (engine/models/recurrent.py);
         # read leniently here: prepare() checked the run's options, and a checkpoint's must still load
-        if (config.options or {}).get("gate_init", "default") == "chrono":
+        if SPEC.option_value(config.options, "gate_init") == "chrono":
             c, h, w = info["image_shape"]
             model.rnn.open_gates(sequence_length(h, w, c, info["read"])[0])
         return model

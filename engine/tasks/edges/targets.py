@@ -25,38 +25,17 @@ import numpy as np
 import torch
 
 from engine.errors import ConfigError
-from engine.tasks.options import read_options
-
-OPTIONS = {  # name: (default, type, what)
-    "target": ("", str, "human, canny or sobel (default: human when the data has annotations, else canny)"),
-    "scale": (0.5, float, "training and prediction resolution relative to the image files"),
-    "width": (16, int, "channels of the convolutional stem"),
-    "canny_low": (0.04, float, "Canny low threshold, fraction of the largest gradient"),
-    "canny_high": (0.1, float, "Canny high threshold, fraction of the largest gradient"),
-    "canny_sigma": (2.0, float, "Gaussian sigma before Canny, training pixels"),
-    "sobel_sigma": (1.0, float, "Gaussian sigma before Sobel, training pixels"),
-    "sobel_threshold": (0.15, float, "Sobel target: thinned magnitude kept from this fraction of the maximum"),
-    "test_scales": ([0.7, 1.0, 1.4], list, "test and predict: maps averaged over these multiples of scale"),
-    "bench_thresholds": (33, int, "thresholds of the BSDS benchmark on the test split (the benchmark's own is 99)"),
-    "baselines": (True, bool, "also score Canny and Sobel on the test images (cached)"),
-}
-TARGETS = ("human", "canny", "sobel")
+from engine.tasks.edges import SPEC
 
 
 def task_options(config, annotated: bool) -> dict:
-    """RunConfig.options checked and completed with the defaults."""
-    values = read_options("edges", OPTIONS, config.options)
+    """RunConfig.options checked (engine/tasks/edges/__init__.py lists them) and completed with the defaults;
+    the target left empty is human for annotated data, else canny."""
+    values = SPEC.read_options(config.options)
     values["target"] = values["target"] or ("human" if annotated else "canny")
-    if values["target"] not in TARGETS:
-        raise ConfigError(f"Unknown edge target {values['target']!r}.", f"Choose one of {', '.join(TARGETS)}.")
     if values["target"] == "human" and not annotated:
         raise ConfigError("The target 'human' needs annotated data (bsds:DIR or pairs:IMGDIR,EDGEDIR).",
                           "Use --target canny or --target sobel for images without edge maps.")
-    if not 0.05 <= values["scale"] <= 2.0:
-        raise ConfigError(f"scale must be in [0.05, 2], got {values['scale']}.")
-    if not 1 <= values["bench_thresholds"] <= 255 or not 1 <= values["width"] <= 128:
-        raise ConfigError(f"bench_thresholds must be 1-255 and width 1-128, got {values['bench_thresholds']} and "
-                          f"{values['width']}.", "Leave them out for the defaults (99 and 16).")
     return values
 
 

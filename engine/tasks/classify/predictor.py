@@ -1,0 +1,68 @@
+"""A classify checkpoint applied to new images, prepared exactly as in training (size, channels, ink)."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from engine.data import DataSpec, load_classification, read_image
+from engine.data.images import conform, dark_background
+from engine.errors import DataError
+from engine.tasks.classify import SPEC
+from engine.tasks.loaded import LoadedModel
+
+
+class Predictor(LoadedModel):
+    SPEC = SPEC
+    RESULTS_KEY = "predictions"  # predict --json: {"predictions": [...]}
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.info["class_names"]
+
+    def prepare(self, images: np.ndarray) -> tuple[np.ndarray, bool]:
+        """Conform to the training preprocessing; invert when the ink polarity is the opposite of training."""
+        images = conform(images, self.info["image_shape"])
+        inverted = dark_background(images) != self.info.get("dark_background", True)
+        return (1.0 - images if inverted else images), inverted
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """(N, H, W, C) float [0, 1] -> (N, classes) probabilities."""
+        prepared, _ = self.prepare(images)
+        return self.task.predict(self.model, prepared, self.device)
+
+    def predict_files(self, paths: list[str]) -> list[dict]:
+        c = self.info["image_shape"][0]
+        results = []
+        for path in paths:
+            try:
+                image = read_image(path, None, c)
+            except DataError as error:
+                results.append({"path": str(path), "error": error.message})
+                continue
+            prepared, inverted = self.prepare(image[None])
+            probs = self.task.predict(self.model, prepared, self.device)[0]
+            best = int(probs.argmax())
+            results.append({"path": str(path), "class": self.class_names[best], "probability": float(probs[best]),
+                            "inverted": inverted})
+        return results
+
+    def evaluate(self, spec: str) -> tuple[dict, dict]:
+        """Metrics on the spec's test split (all of it when the source has none, e.g. a folder)."""
+        parsed = DataSpec.parse(spec)
+        c, h, _ = self.info["image_shape"]
+        if parsed.kind == "folder":
+            parsed.options.setdefault("size", str(h))
+            parsed.options.setdefault("channels", "grey" if c == 1 else "rgb")
+        splits = load_classification(parsed)
+        self.skipped = list(splits.skipped)
+        data = splits.test if splits.test is not None else splits.train
+        if data.class_names != self.class_names:
+            raise DataError(f"The data's classes {data.class_names} differ from the model's {self.class_names}.",
+                            "Evaluate on data with the same classes (folder names) as the training data.")
+        images = torch.from_numpy(conform(data.images, self.info["image_shape"]).transpose(0, 3, 1, 2).copy())
+        return self.task.evaluate(self.model, (images, torch.from_numpy(data.labels)), self.device, 256)
+
+    def inspect(self, image: np.ndarray, label: str = "", index: int = 0):
+        """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""
+        prepared, _ = self.prepare(image[None])
+        return self.task.probe_image(self.model, prepared[0], label, self.info, self.device, index)

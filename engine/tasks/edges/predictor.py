@@ -1,0 +1,81 @@
+"""An edges checkpoint: edge maps of image files of any size, at their own size; edge videos; the benchmark."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import DataError
+from engine.image_outputs import plan_images, write_image_results
+from engine.tasks.edges import SPEC
+from engine.tasks.loaded import LoadedModel
+
+
+class EdgePredictor(LoadedModel):
+    SPEC = SPEC
+    IMAGE_OUTPUTS = ("edges", "thin")  # <stem>_edges.png, <stem>_thin.png
+    RESULTS_KEY = "edges"  # predict --json: {"edges": [...]}
+
+    def edge_map(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """uint8 (H, W, 3) RGB -> (soft probability map, map thinned by non-maximum suppression), float32 (H, W)."""
+        from engine.edges.nms import non_max_suppression
+
+        soft = self.task.predict_map(self.model, image, self.info, self.device)
+        return soft, non_max_suppression(soft)
+
+    def live_map(self, frame: np.ndarray) -> np.ndarray:
+        """uint8 (H, W, 3) RGB video frame -> float32 (H, W) edge probability, fast: one scale, the frame resized
+        so its longer side is the training images' longer side (the detail density the model learned at)."""
+        long_side = max(frame.shape[:2])
+        scale = max(self.info["train_size"]) / max(long_side, 1)
+        return self.task.predict_map(self.model, frame, {"scale": scale, "test_scales": [1.0]}, self.device)
+
+    def write_edge_video(self, spec: str, out: str | Path, *, side_by_side: bool = True, size=None,
+                         progress=None, cancel=None, overwrite: bool = True) -> dict:
+        """Run live_map on every frame of a video spec (video:FILE, frames:DIR, a path) and write an MP4 / GIF
+        of the edge maps (white on black), beside the input frames when `side_by_side`; atomically, and
+        without `overwrite` never over an existing file."""
+        from engine.data.loading import check_cancel
+        from engine.data.video import open_video, write_video
+
+        with open_video(spec, size=size) as source:
+            total, fps = source.frame_count or 0, source.fps
+
+            def frames():
+                for i, frame in enumerate(source):
+                    check_cancel(cancel)
+                    edges = np.repeat(np.round(self.live_map(frame) * 255).astype(np.uint8)[:, :, None], 3, 2)
+                    if progress is not None:
+                        progress(i + 1, max(total, i + 1))
+                    yield np.concatenate([frame, edges], 1) if side_by_side else edges
+
+            count = write_video(out, frames(), fps, overwrite=overwrite)
+        return {"path": str(spec), "video": str(out), "frames": count, "fps": fps}
+
+    def predict_files(self, paths: list[str], out: str | Path, overwrite: bool = False) -> list[dict]:
+        """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image,
+        never over an input and, without `overwrite`, never over an existing file (engine.output_plan)."""
+        return self.write_planned(plan_images(paths, out, self.IMAGE_OUTPUTS, overwrite), overwrite)
+
+    def write_planned(self, planned, overwrite: bool = False) -> list[dict]:
+        """The edge maps of images whose outputs engine.output_plan has already placed and checked."""
+        def make(image):
+            soft, thin = self.edge_map(image)
+            pictures = [(name, np.round(np.clip(values, 0, 1) * 255).astype(np.uint8))
+                        for name, values in zip(self.IMAGE_OUTPUTS, (soft, thin))]
+            return pictures, {"edge_fraction": float((soft >= 0.5).mean())}
+
+        return write_image_results(planned, make, overwrite)
+
+    def evaluate(self, spec: str, thresholds: int | None = None) -> tuple[dict, dict]:
+        """The benchmark on the spec's test split (all its images when it has none), as at the end of training."""
+        from engine.data.edge_data import load_edges
+
+        data = load_edges(spec)
+        self.skipped = list(data.skipped)
+        options = dict(self.info, **({"bench_thresholds": int(thresholds)} if thresholds else {}))
+        test = self.task.test_split(data.test or data.train, self.info["train_size"], options)
+        if test.truths is None:
+            raise DataError(f"{spec} has no edge annotations to score against.",
+                            "Evaluate on bsds:DIR or pairs:IMGDIR,EDGEDIR.")
+        return self.task.evaluate(self.model, test, self.device, 16)
