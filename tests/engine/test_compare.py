@@ -98,3 +98,26 @@ def test_stop_skips_the_remaining_runs(make_config, tmp_path):
     comparison = Comparison(make_config(epochs=3), cell_runs("rnn,gru"), tmp_path, on_event)
     result = comparison.run()
     assert list(result["runs"]) == ["rnn"] and result["runs"]["rnn"]["reason"] == "stopped"
+
+
+def test_any_task_reads_its_data_once_for_every_run(tmp_path, monkeypatch):
+    """The data is read by the task's window reader before the first run and handed to each (here masks)."""
+    import engine.data.masks as masks
+    from engine.config import RunConfig
+
+    reads = []
+    real = masks.load_masks
+    monkeypatch.setattr(masks, "load_masks", lambda *args, **kwargs: reads.append(args[0]) or real(*args, **kwargs))
+    base = RunConfig(task="segment", data="shapes:8?size=32", hidden=4, layers=1, epochs=1, batch=4, device="cpu",
+                     threads=1, options={"side": 16, "width": 2}, augment=False)
+    result = Comparison(base, cell_runs("rnn,gru"), tmp_path).run()
+    assert [run["reason"] for run in result["runs"].values()] == ["done", "done"]
+    assert len(reads) == 1  # not once per run
+
+
+def test_data_another_task_reads_is_refused_before_the_first_run(tmp_path, make_config):
+    from engine.errors import DataError
+
+    with pytest.raises(DataError):  # classify's reader refuses a segmentation demo, as the run itself would
+        Comparison(make_config(data="shapes:8"), cell_runs("rnn"), tmp_path).run()
+    assert not (tmp_path / "rnn").exists()

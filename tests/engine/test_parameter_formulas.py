@@ -43,3 +43,33 @@ def test_clip_classifier_count(cell, hidden, layers, channels, classes):
     real = _real(registry.get("video-classify").build_model(config, info))
     assert registry.parameter_count(config, (channels, 32, 32), classes) == real
     assert registry.parameter_count(config, (channels, 0, 0), 0) is None
+
+
+# one small case per task: (config changes, (c, h, w), classes, info the task's model is built from)
+EVERY_TASK = {
+    "classify": (dict(cell="lstm", hidden=9, layers=2, read="cols"), (1, 8, 12), 3,
+                 {"image_shape": [1, 8, 12], "classes": 3, "read": "cols", "mean": 0.0, "std": 1.0}),
+    "edges": (dict(cell="gru", hidden=6, layers=2, options={"width": 5}), (3, 0, 0), 0,
+              {"width": 5, "mean": [0.5] * 3, "std": [0.2] * 3}),
+    "segment": (dict(cell="rnn", hidden=6, layers=1, options={"width": 4, "patch": 2}), (3, 0, 0), 3,
+                {"classes": 3, "width": 4, "patch": 2, "mean": [0.5] * 3, "std": [0.2] * 3}),
+    "predict": (dict(cell="convgru", hidden=5, layers=2, options={"kernel": 5, "patch": 2}), (1, 8, 8), 0,
+                {"channels": 1, "size": [8, 8], "context": 2, "kernel": 5, "patch": 2}),
+    "video-classify": (dict(cell="lstm", hidden=7, layers=2), (3, 16, 16), 4,
+                       {"channels": 3, "size": [16, 16], "classes": 4}),
+}
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_every_task_counts_without_torch_what_its_model_has_on_the_meta_device(name):
+    """The window's count (sizes.py formulas through the spec) against the real model built on torch's meta
+    device: a task without a case here fails, so a new task gets its formula checked too."""
+    import torch
+
+    assert name in EVERY_TASK, f"add a case for the {name} task"
+    changes, shape, classes, info = EVERY_TASK[name]
+    config = RunConfig(task=name, **{**registry.defaults(name), **changes})
+    with torch.device("meta"):
+        model = registry.get(name).build_model(config, info)
+    assert all(p.is_meta for p in model.parameters())
+    assert registry.spec(name).parameter_count(config, shape, classes) == _real(model)
