@@ -16,7 +16,8 @@ OPTIONS = (
     OptionSpec("canny_high", 0.1, float, "Canny high threshold, fraction of the largest gradient"),
     OptionSpec("canny_sigma", 2.0, float, "Gaussian sigma before Canny, training pixels"),
     OptionSpec("sobel_sigma", 1.0, float, "Gaussian sigma before Sobel, training pixels"),
-    OptionSpec("sobel_threshold", 0.15, float, "Sobel target: thinned magnitude kept from this fraction of the maximum"),
+    OptionSpec("sobel_threshold", 0.15, float, "Sobel target: thinned magnitude kept from this fraction of the "
+               "maximum"),
     OptionSpec("test_scales", [0.7, 1.0, 1.4], list, "test and predict: maps averaged over these multiples of scale",
                low=0.1, high=4),
     OptionSpec("bench_thresholds", 33, int, "thresholds of the BSDS benchmark on the test split (the benchmark's "

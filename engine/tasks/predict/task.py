@@ -121,7 +121,7 @@ class FramesTask(Task):
 
     def build_model(self, config, info) -> Forecaster:
         model = self.make_model(config, info)
-        init = config.options.get("init") or ""
+        init = SPEC.option_value(config.options, "init") or ""
         if init:  # warm start: same cell / sizes, weights from an earlier run
             from engine import checkpoint
 
@@ -134,7 +134,7 @@ class FramesTask(Task):
         steps = math.ceil(info.get("train_count", 1) / config.batch) * config.epochs
         return Forecaster(config.cell, info["channels"], tuple(info["size"]), info["context"], config.hidden,
                           config.layers, info["kernel"], info["patch"],
-                          sampling_steps=max(1, int(steps * info.get("sampling", 0.3))))
+                          sampling_steps=max(1, int(steps * info.get("sampling", SPEC.default("sampling")))))
 
     def parameter_count(self, config, info) -> int:
         return sum(p.numel() for p in self.make_model(config, info).parameters())
@@ -158,7 +158,7 @@ class FramesTask(Task):
         truth = target[:, 1:].float() / 255.0 if target.dtype == torch.uint8 else target[:, 1:].float()
         truth = truth.reshape(output.shape)
         loss = F.mse_loss(output, truth)
-        l1 = self._info.get("l1", 0.0) if hasattr(self, "_info") else 0.0
+        l1 = self._info.get("l1", SPEC.default("l1")) if hasattr(self, "_info") else SPEC.default("l1")
         return loss + l1 * F.l1_loss(output, truth) if l1 else loss
 
     @torch.no_grad()
