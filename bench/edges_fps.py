@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 from engine import checkpoint  # noqa: E402
 from engine.config import RunConfig  # noqa: E402
 from engine.data.video import open_video  # noqa: E402
-from engine.inference import EdgePredictor  # noqa: E402
+from engine.tasks.edges.predictor import EdgePredictor  # noqa: E402
 from engine.tasks import registry  # noqa: E402
-from engine.tasks.edge_targets import OPTIONS  # noqa: E402
+from engine.tasks.edges import SPEC  # noqa: E402
 
 DEFAULT_VIDEO = ROOT.parent / "shared" / "data" / "video_clips" / "realshort.mp4"
 
@@ -34,7 +34,7 @@ DEFAULT_VIDEO = ROOT.parent / "shared" / "data" / "video_clips" / "realshort.mp4
 def default_predictor(cell: str) -> EdgePredictor:
     """An untrained edge model with the edges task's defaults and BSDS's training size (240 x 160)."""
     config = RunConfig.from_dict({**registry.defaults("edges"), "task": "edges", "cell": cell})
-    info = {"train_size": [160, 240], "scale": OPTIONS["scale"][0], "width": OPTIONS["width"][0],
+    info = {"train_size": [160, 240], "scale": SPEC.default("scale"), "width": SPEC.default("width"),
             "mean": [0.5] * 3, "std": [0.25] * 3, "target": "human"}
     model = registry.get("edges").build_model(config, info)
     payload = {"task": "edges", "config": config.to_dict(), "info": info, "state_dict": model.state_dict()}

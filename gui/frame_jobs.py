@@ -6,11 +6,11 @@ import numpy as np
 
 
 def rollout(predictor, seed: np.ndarray, frames: int, cancel):
-    """engine.frames_rollout.rollout_with_states, told about `cancel` when it takes it (it then stops between
+    """engine.tasks.predict.rollout.rollout_with_states, told about `cancel` when it takes it (it then stops between
     generated frames); without, a cancelled rollout still runs to its end and is dropped."""
     import inspect
 
-    from engine.frames_rollout import rollout_with_states
+    from engine.tasks.predict.rollout import rollout_with_states
 
     if "cancel" in inspect.signature(rollout_with_states).parameters:
         return rollout_with_states(predictor, seed, frames, cancel=cancel)
