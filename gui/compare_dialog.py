@@ -16,9 +16,9 @@ from engine import presets
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
 from gui.run_presenter import clock
+from gui.step_axis import axis_label
 from gui.views.compare_view import CompareView
 from gui.views.grad_curve import cell_name
-from gui.gates import axis_label
 from gui.threads import ThreadKeeper
 
 CELLS = ("rnn", "lstm", "gru")
