@@ -5,32 +5,11 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
+from engine.cli_flags import TRAIN_FLAGS, config_from_args, option_flags
 from engine.compare_cli import add_compare_parser
-from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.errors import ConfigError, UserError
 from engine.predict_cli import add_predict_parser
-from engine.tasks import registry  # torch-free: the tasks' names, data kinds and options
-
-# flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
-_TRAIN_FLAGS = {
-    "task": (str, f"task name: {', '.join(registry.names())} (default {RunConfig.task})"),
-    "data": (str, "data spec KIND:PATH; " + "; ".join(f"for {spec.name} {', '.join(spec.data_kinds)}"
-                                                     for spec in registry.specs())),
-    "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
-    "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
-    "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
-    "epochs": (int, "passes over the training data"), "batch": (int, "samples per step"),
-    "lr": (float, "learning rate"), "optimizer": (str, f"one of {', '.join(OPTIMIZERS)}"),
-    "weight_decay": (float, "L2 weight decay"), "clip": (float, "max gradient norm (0 = off)"),
-    "schedule": (str, f"learning-rate schedule: {', '.join(SCHEDULES)}"),
-    "patience": (int, "early stopping after this many epochs without a better validation score (0 = off)"),
-    "val_fraction": (float, "fraction of the training data held out for validation"),
-    "seed": (int, "random seed (a CPU run repeats exactly)"), "device": (str, "auto, cpu, cuda, cuda:N or mps"),
-    "threads": (int, "torch CPU threads (0 = automatic: the cores less one; more are capped at the cores)"),
-    "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train a model headless, as the window would")
     train.add_argument("--config", help="a JSON config (the window's Save config); flags override it")
-    for name, (kind, text) in _TRAIN_FLAGS.items():
+    for name, (kind, text) in TRAIN_FLAGS.items():
         train.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=text)
     train.add_argument("--bidirectional", dest="bidirectional", action=argparse.BooleanOptionalAction, default=None,
                        help="read each sequence both ways")
@@ -67,50 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
 
     add_predict_parser(sub)
-    add_compare_parser(sub, _TRAIN_FLAGS)
+    add_compare_parser(sub, TRAIN_FLAGS)
     train.set_defaults(run=cmd_train)
     evaluate.set_defaults(run=cmd_evaluate)
     return parser
-
-
-def option_flags() -> dict[str, tuple[type, str]]:
-    """{name: (type, help)} of the task options the specs offer as flags (--target, --context, ...)."""
-    flags: dict[str, tuple[type, list[str]]] = {}
-    for spec in registry.specs():
-        for option in spec.flags:
-            default = f" (default {option.default})" if option.default not in ("", None) else ""
-            kind, texts = flags.get(option.name, (option.type, []))
-            flags[option.name] = (kind, texts + [f"{spec.name} task: {option.help}{default}"])
-    return {name: (kind if kind in (int, float) else str, "; ".join(texts)) for name, (kind, texts) in flags.items()}
-
-
-def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunConfig:
-    """Settings from, lowest first: the task's defaults, `base` (e.g. a preset), --config, the flags."""
-    values = RunConfig.load(args.config).to_dict() if args.config else {}
-    for name in list(_TRAIN_FLAGS) + ["bidirectional", "augment"]:
-        value = getattr(args, name)
-        if value is not None:
-            values[name] = value
-    options = dict(values.get("options") or {})
-    for item in args.options or []:
-        key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"Bad --option {item!r}.", "Write --option KEY=VALUE, e.g. --option scale=0.5.")
-        options[key.strip()] = _option_value(text.strip())
-    for name in option_flags():
-        if getattr(args, name, None) is not None:
-            options[name] = getattr(args, name)
-    if options:
-        values["options"] = options
-    # the task's starting values (no torch), under the file and the flags
-    return RunConfig.from_dict({**registry.defaults(values.get("task", RunConfig.task)), **(base or {}), **values})
-
-
-def _option_value(text: str):
-    """A number, true / false, or JSON when it reads as such; else the text itself (deep nesting refused)."""
-    from engine.config import option_value
-
-    return option_value(text)
 
 
 def cmd_train(args) -> int:

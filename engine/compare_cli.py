@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from engine import presets
+from engine.cli_flags import config_from_args
 
 
 def add_compare_parser(sub, train_flags: dict) -> None:
@@ -17,7 +18,8 @@ def add_compare_parser(sub, train_flags: dict) -> None:
                              "one after another, and write report.html and compare.json into --out. Settings "
                              f"start from one layer, one direction, {presets.COMPARE_DEFAULTS['epochs']} epochs, "
                              "no augmentation; a --preset, a --config file and the flags override them.")
-    compare.add_argument("--cells", default="rnn,lstm,gru", help="comma-separated cells to compare (default rnn,lstm,gru)")
+    compare.add_argument("--cells", default="rnn,lstm,gru",
+                         help="comma-separated cells to compare (default rnn,lstm,gru)")
     compare.add_argument("--preset", choices=presets.names(), default=None,
                          help="; ".join(f"{name}: {p['title']}" for name, p in presets.PRESETS.items()))
     compare.add_argument("--config", help="a JSON config; flags override it")
@@ -35,7 +37,6 @@ def add_compare_parser(sub, train_flags: dict) -> None:
 
 
 def cmd_compare(args) -> int:
-    from engine.cli import config_from_args
     from engine.compare import Comparison, cell_runs, headline
     from engine.events import Started
     from engine.progress_bar import ProgressBar

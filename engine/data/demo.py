@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from engine.data.base import DataSpec, ImageSet, Splits, check_options
-from engine.data.loading import train_val_split
+from engine.data.reading import train_val_split
 
 SIDE = 16
 TEST_FRACTION = 0.2

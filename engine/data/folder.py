@@ -9,7 +9,7 @@ Unreadable images and non-image files are listed in Splits.skipped and left out;
 includes named pipes and devices (never opened), files whose content is no image whatever their name (a
 PostScript `x.png`), and images whose header declares over 80 megapixels (see engine/data/image_files.py).
 A class with a single image stays in training when test= is given (noted); an empty test split becomes none.
-Transparent pixels are composited over white (see loading.read_image).
+Transparent pixels are composited over white (see reading.read_image).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from engine.data.base import DataSpec, ImageSet, Splits, check_options, parse_fraction
 from engine.data.image_files import IMAGE_SUFFIXES, file_problem
-from engine.data.loading import ProgressFn, check_cancel, read_image, train_val_split
+from engine.data.reading import ProgressFn, check_cancel, read_image, train_val_split
 from engine.errors import DataError
 from engine.resources import check_fits
 
