@@ -37,6 +37,18 @@ def register(package: str) -> TaskSpec:
 
 for _package in PACKAGES:
     register(_package)
+_BUILT_IN = frozenset(_SPECS)  # the tasks of PACKAGES: never taken back
+
+
+def unregister(name: str) -> TaskSpec:
+    """Forget a task that register() added from outside PACKAGES (a test's own task, for the test's
+    duration); returns its spec. ConfigError for an unknown task or a built-in one."""
+    if name in _BUILT_IN:
+        raise ConfigError(f"The task {name!r} is built in and cannot be unregistered.",
+                          "Unregister only a task your code registered.")
+    found = spec(name)  # ConfigError naming the known tasks
+    del _SPECS[name]
+    return found
 
 
 def names() -> list[str]:
