@@ -3,7 +3,8 @@
 Trains the same config with Trainer(measure_gradients=True) and (False), alternating, `--repeats` times
 each, and prints one JSON line: the median samples/s of each and their ratio, plus the process CPU time
 per sample (fairer on a shared machine). The measuring pass runs at the last step of every epoch and at
-most once a second, and is throttled to about 10% of the time (engine/gradients.py GradientTracker), on the first 32 samples of the batch.
+most once a second, and is throttled to about 10% of the time (engine/gradients.py GradientTracker), on the
+first 32 samples of the batch.
 
 Measured (a 2-core machine shared with other busy processes, nice 19, so noisy): demo digits read by pixels
 (256 steps), LSTM h64, 2 epochs: 489 samples/s measuring vs 529 not (ratio 0.925; most of it is the forced

@@ -221,12 +221,13 @@ def _check_parts(payload: dict, path: Path) -> None:
             kind = "nothing" if part not in payload else type(payload[part]).__name__
             raise CheckpointError(f"{path} lacks its {part} (found {kind} where a dict belongs): it is damaged or "
                                   "was not written by RNN Vision Lab.", RETRAIN)
-    wrong = [str(k) for k, v in payload["state_dict"].items() if not (isinstance(k, str) and isinstance(v, torch.Tensor))]
+    wrong = [str(k) for k, v in payload["state_dict"].items()
+             if not (isinstance(k, str) and isinstance(v, torch.Tensor))]
     wrong += [str(k) for k, v in payload["metrics"].items()
               if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, (int, float))]
     if wrong:
-        raise CheckpointError(f"{path} has weights or metrics that are not tensors or numbers ({', '.join(wrong[:5])}): "
-                              "it is damaged or was not written by RNN Vision Lab.", RETRAIN)
+        raise CheckpointError(f"{path} has weights or metrics that are not tensors or numbers "
+                              f"({', '.join(wrong[:5])}): it is damaged or was not written by RNN Vision Lab.", RETRAIN)
     try:
         RunConfig.from_dict(payload["config"])
     except ConfigError as error:

@@ -88,17 +88,21 @@ class RunConfig:
 
         check(self.cell in CELLS, f"Unknown cell {self.cell!r}.", f"Choose one of {', '.join(CELLS)}.")
         _check_cell_fits_task(self.task, self.cell)
-        check(self.read in READ_ORDERS, f"Unknown read order {self.read!r}.", f"Choose one of {', '.join(READ_ORDERS)}.")
-        check(self.optimizer in OPTIMIZERS, f"Unknown optimiser {self.optimizer!r}.", f"Choose one of {', '.join(OPTIMIZERS)}.")
-        check(self.schedule in SCHEDULES, f"Unknown LR schedule {self.schedule!r}.", f"Choose one of {', '.join(SCHEDULES)}.")
+        check(self.read in READ_ORDERS, f"Unknown read order {self.read!r}.",
+              f"Choose one of {', '.join(READ_ORDERS)}.")
+        check(self.optimizer in OPTIMIZERS, f"Unknown optimiser {self.optimizer!r}.",
+              f"Choose one of {', '.join(OPTIMIZERS)}.")
+        check(self.schedule in SCHEDULES, f"Unknown LR schedule {self.schedule!r}.",
+              f"Choose one of {', '.join(SCHEDULES)}.")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "RunConfig":
+    def from_dict(cls, values: dict) -> RunConfig:
         if not isinstance(values, dict):
-            raise ConfigError("A config must be a JSON object of settings.", 'For example {"cell": "lstm", "hidden": 64}.')
+            raise ConfigError("A config must be a JSON object of settings.",
+                              'For example {"cell": "lstm", "hidden": 64}.')
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(values) - set(known), key=str)
         if unknown:
@@ -108,14 +112,14 @@ class RunConfig:
         clean = {name: _coerce(name, value, types[known[name].type]) for name, value in values.items()}
         return cls(**clean)
 
-    def replace(self, **changes) -> "RunConfig":
+    def replace(self, **changes) -> RunConfig:
         return RunConfig.from_dict({**self.to_dict(), **changes})
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
-    def load(cls, path: str | Path) -> "RunConfig":
+    def load(cls, path: str | Path) -> RunConfig:
         hint = "Give a config JSON file, as the window's Save config writes it."
         info = require_regular_file(path, ConfigError, "Config file", hint)
         if info.st_size > MAX_CONFIG_BYTES:

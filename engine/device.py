@@ -100,7 +100,8 @@ def resolve(name: str = "auto", threads: int | None = None) -> DevicePolicy:
                               "Use --device cpu or auto.")
         count = torch.cuda.device_count()
         if index >= count:
-            raise ConfigError(f"{name} does not exist: this machine has {count} CUDA device(s), cuda:0 to cuda:{count - 1}.",
+            raise ConfigError(f"{name} does not exist: this machine has {count} CUDA device(s), "
+                              f"cuda:0 to cuda:{count - 1}.",
                               "Pick one of those, or auto.")
         props = torch.cuda.get_device_properties(index)
         cudnn = torch.backends.cudnn.version()

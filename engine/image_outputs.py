@@ -1,8 +1,8 @@
 """Running a predictor over image files and writing its pictures where an output plan put them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np

@@ -87,8 +87,9 @@ def _predict_edges(predictor, args) -> int:
     _note_renamed(planned)
     results = predictor.write_planned(planned[:len(images)], args.overwrite)
     for item in planned[len(images):]:
-        results.append(_attempt(item, lambda: predictor.write_edge_video(item.source, item.files["video"],
-                                                                         overwrite=args.overwrite)))
+        # item=item: bound now (the call happens inside _attempt, in this same turn of the loop)
+        results.append(_attempt(item, lambda item=item: predictor.write_edge_video(
+            item.source, item.files["video"], overwrite=args.overwrite)))
     def line(item):
         if "video" in item:
             return f"{item['path']}\t{item['video']}\t{item['frames']} frames"
@@ -109,8 +110,8 @@ def _predict_frames(predictor, args) -> int:
     for spec in args.images:
         check_data_fits(predictor.payload["task"], spec, args.checkpoint)
     planned = plan_files(args.images, args.out, _protected(args, args.images), args.overwrite, WRITE_SUFFIXES)
-    results = [_attempt(item, lambda: predictor.write_rollout(item.source, item.files["video"], args.frames,
-                                                               overwrite=args.overwrite)) for item in planned]
+    results = [_attempt(item, lambda item=item: predictor.write_rollout(
+        item.source, item.files["video"], args.frames, overwrite=args.overwrite)) for item in planned]
     return _report(results, predictor.RESULTS_KEY, lambda item: f"{item['path']}\t{item['video']}\t"
                    f"{item['seed_frames']} seed + {item['generated']} generated frames", args.json)
 

@@ -37,7 +37,7 @@ class ImageSet:
     def image_shape(self) -> tuple[int, int, int]:
         return tuple(self.images.shape[1:])  # (H, W, C)
 
-    def subset(self, index) -> "ImageSet":
+    def subset(self, index) -> ImageSet:
         index = np.asarray(index)
         paths = [self.paths[i] for i in index] if self.paths is not None else None
         return ImageSet(self.images[index], self.labels[index], self.class_names, paths)
@@ -67,7 +67,7 @@ class DataSpec:
     options: dict
 
     @classmethod
-    def parse(cls, text: str) -> "DataSpec":
+    def parse(cls, text: str) -> DataSpec:
         text = (text or "").strip()
         if not text:
             raise DataError("No data given.", "Use a spec such as demo, mnist:DIR, usps:PATH or folder:DIR.")

@@ -18,10 +18,11 @@ import os
 import re
 import stat
 import struct
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -188,7 +189,7 @@ def decode_image(path: str | Path, flags: int = cv2.IMREAD_UNCHANGED) -> np.ndar
 
 
 @contextmanager
-def open_pil(path: str | Path) -> Iterator[tuple["PilImage", ImageHeader]]:
+def open_pil(path: str | Path) -> Iterator[tuple[PilImage, ImageHeader]]:
     """(Pillow image, header) after every check above; Pillow may use only the plugin of the format found."""
     from PIL import Image
 

@@ -105,7 +105,8 @@ def check_npz_frames(path: Path, shape: tuple[int, ...], dtype: np.dtype, length
                         "Store frames as uint8 0-255 or floats 0-1 (np.savez(FILE, frames=array)).")
     if len(shape) not in (4, 5) or len(shape) == 5 and shape[-1] not in (1, 3):
         raise DataError(f"'frames' in {path.name} has shape {shape}; expected (N, T, H, W).",
-                        "Sequence, time, height, width (the canonical Moving MNIST file is (T, N, H, W): transpose it).")
+                        "Sequence, time, height, width (the canonical Moving MNIST file is (T, N, H, W): "
+                        "transpose it).")
     h, w = shape[2:4]
     if not (MIN_FRAME_SIDE <= h <= MAX_FRAME_SIDE and MIN_FRAME_SIDE <= w <= MAX_FRAME_SIDE):
         raise DataError(f"'frames' in {path.name} are {w}x{h}; frames of {MIN_FRAME_SIDE} to {MAX_FRAME_SIDE} "

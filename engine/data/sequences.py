@@ -12,8 +12,9 @@ split in time: the last 10% of the windows test.
 
 Options: `size=WxH` (frame size, default: the file's for npz, 64x64 for video), `grey=0|1` (video; default
 1), `stride=N` (keep every N-th video frame), `step=N` (frames between clip starts, default half a clip),
-`test=N` (test sequences), `extra=N` (mmnist: N generated sequences added to training). For `moving`: `digits=1|2` (per sequence), `seed=N`, `mnist=DIR` (MNIST digits
-instead of scikit-learn's built-in 8 x 8 digits), `size=S` (the square's side, 32-1024, default 64).
+`test=N` (test sequences), `extra=N` (mmnist: N generated sequences added to training). For `moving`:
+`digits=1|2` (per sequence), `seed=N`, `mnist=DIR` (MNIST digits instead of scikit-learn's built-in 8 x 8
+digits), `size=S` (the square's side, 32-1024, default 64).
 
 Everything is uint8 (N, T, C, H, W): 2,000 x 20 x 64 x 64 is 160 MB, kept whole in memory. Counts, frame
 sizes (8-1024 a side) and the memory they take are checked before anything is read or generated
@@ -53,7 +54,7 @@ class SequenceSet:
     def __len__(self) -> int:
         return len(self.frames)
 
-    def subset(self, index) -> "SequenceSet":
+    def subset(self, index) -> SequenceSet:
         return SequenceSet(self.frames[index], None if self.labels is None else self.labels[index],
                            list(self.class_names), {k: v[index] for k, v in self.extra.items()})
 
@@ -147,7 +148,8 @@ def read_npz(spec: DataSpec, length: int) -> SequenceSet:
         frames = frames.transpose(0, 1, 4, 2, 3)
     else:
         raise DataError(f"'frames' in {path.name} has shape {frames.shape}; expected (N, T, H, W).",
-                        "Sequence, time, height, width (the canonical Moving MNIST file is (T, N, H, W): transpose it).")
+                        "Sequence, time, height, width (the canonical Moving MNIST file is (T, N, H, W): "
+                        "transpose it).")
     frames = _as_uint8(frames, path.name)
     _check_length(frames.shape[1], length, path.name)
     if "size" in spec.options:
@@ -161,7 +163,8 @@ def _as_uint8(frames: np.ndarray, name: str) -> np.ndarray:
         return frames
     if np.issubdtype(frames.dtype, np.floating) and frames.size and float(frames.max()) <= 1.0:
         return np.round(np.clip(frames, 0, 1) * 255).astype(np.uint8)
-    if np.issubdtype(frames.dtype, np.number) and frames.size and 0 <= float(frames.min()) and float(frames.max()) <= 255:
+    if (np.issubdtype(frames.dtype, np.number) and frames.size
+            and 0 <= float(frames.min()) and float(frames.max()) <= 255):
         return frames.astype(np.uint8)
     raise DataError(f"'frames' in {name} is {frames.dtype} outside 0-255 (or 0-1 for floats).",
                     "Store frames as uint8 0-255 or floats 0-1.")

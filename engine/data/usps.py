@@ -84,7 +84,8 @@ def read_esl_text(path: Path) -> tuple[np.ndarray, np.ndarray]:
             values = np.array(parts, dtype=np.float64)
         except ValueError:
             bad = next(part for part in parts if not _is_number(part))
-            raise DataError(f"{where}: {bad!r} is not a number.", "The file is damaged or not in the ESL USPS format.") from None
+            raise DataError(f"{where}: {bad!r} is not a number.",
+                            "The file is damaged or not in the ESL USPS format.") from None
         label = values[0]
         if not (np.isfinite(label) and label == int(label) and 0 <= label <= 9):
             raise DataError(f"{where}: label {parts[0]!r} is not a digit 0-9.",
@@ -129,7 +130,8 @@ def _from_h5(path: Path) -> Splits:
     try:
         with h5py.File(path, "r") as h5:
             if "train" not in h5:
-                raise DataError(f"{path} has no 'train' group.", "Expected train/data and train/target (Kaggle usps.h5).")
+                raise DataError(f"{path} has no 'train' group.",
+                                "Expected train/data and train/target (Kaggle usps.h5).")
             train = _image_set(*_read_h5_group(path, h5, "train"))
             test = _image_set(*_read_h5_group(path, h5, "test")) if "test" in h5 else None
     except OSError as error:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import cv2
 import numpy as np
@@ -234,7 +234,7 @@ class VideoSource:
         while (frame := self.read()) is not None:
             yield frame
 
-    def __enter__(self) -> "VideoSource":
+    def __enter__(self) -> VideoSource:
         return self
 
     def __exit__(self, *exc) -> None:

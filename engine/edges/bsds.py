@@ -18,8 +18,8 @@ the people were. Where a hard label is needed (a loss that wants 0/1, a class-ba
 Two, not one, because a single annotator's idiosyncratic strokes (texture, shading) are exactly what the
 benchmark punishes in precision; not a majority, because annotators' lines are often a pixel apart, so
 exact-pixel majorities lose many true boundaries (on 40 val images, 91 % of the pixels anyone marked
-have a mean below 0.5). The pixels with 0 < mean < 2/K are the doubtful ones: HED/RCF-style training may ignore them in the
-loss; `soft_target` lets the caller decide.
+have a mean below 0.5). The pixels with 0 < mean < 2/K are the doubtful ones: HED/RCF-style training may
+ignore them in the loss; `soft_target` lets the caller decide.
 """
 from __future__ import annotations
 

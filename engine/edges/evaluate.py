@@ -66,18 +66,18 @@ def _max_matching(rows, cols, n_rows: int, n_cols: int):
     row_hit, col_hit = np.zeros(n_rows, bool), np.zeros(n_cols, bool)
     if len(rows) == 0:
         return row_hit, col_hit
-    # only vertices with a candidate partner take part: renumber them 0..k-1 (rows) and 0..l-1 (columns)
+    # only vertices with a candidate partner take part: renumber them 0..k-1 (rows) and 0..m-1 (columns)
     row_ids = np.flatnonzero(np.bincount(rows, minlength=n_rows))
     col_ids = np.flatnonzero(np.bincount(cols, minlength=n_cols))
     row_new, col_new = np.zeros(n_rows, np.int64), np.zeros(n_cols, np.int64)
     row_new[row_ids], col_new[col_ids] = np.arange(len(row_ids)), np.arange(len(col_ids))
-    k, l = len(row_ids), len(col_ids)
-    source, sink = k + l, k + l + 1
-    tail = np.concatenate([np.full(k, source), row_new[rows], k + np.arange(l)])
-    head = np.concatenate([np.arange(k), k + col_new[cols], np.full(l, sink)])
-    network = csr_matrix((np.ones(len(tail), np.int32), (tail, head)), shape=(k + l + 2, k + l + 2))
+    k, m = len(row_ids), len(col_ids)
+    source, sink = k + m, k + m + 1
+    tail = np.concatenate([np.full(k, source), row_new[rows], k + np.arange(m)])
+    head = np.concatenate([np.arange(k), k + col_new[cols], np.full(m, sink)])
+    network = csr_matrix((np.ones(len(tail), np.int32), (tail, head)), shape=(k + m + 2, k + m + 2))
     flow = maximum_flow(network, source, sink, method="dinic").flow.tocoo()
-    used = (flow.data > 0) & (flow.row < k) & (flow.col >= k) & (flow.col < k + l)
+    used = (flow.data > 0) & (flow.row < k) & (flow.col >= k) & (flow.col < k + m)
     row_hit[row_ids[flow.row[used]]] = True
     col_hit[col_ids[flow.col[used] - k]] = True
     return row_hit, col_hit

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field, fields
-from typing import Callable
+from collections.abc import Callable
 
 from engine.config import CELLS, PLAIN_CELLS, RunConfig
 from engine.tasks.options import read_options

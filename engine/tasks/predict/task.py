@@ -209,7 +209,8 @@ class FramesTask(Task):
         return Snapshot("frames", {
             "context": _panel(_unit(frames[index, :context])), "truth": _panel(truth),
             "prediction": _panel(prediction), "state": top[0].float().cpu().numpy()},
-            {"name": f"sequence {index}", "index": index, "context": context, "horizon": len(truth), "cell": model.stack.kind,
+            {"name": f"sequence {index}", "index": index, "context": context, "horizon": len(truth),
+             "cell": model.stack.kind,
              "mse_per_frame": float(((prediction - truth) ** 2).sum(axis=(1, 2, 3)).mean())})
 
     def result_snapshots(self, prepared, details):
