@@ -18,16 +18,13 @@ from engine.config import RunConfig
 from engine.errors import ConfigError
 from engine.tasks import registry
 from engine.tasks.spec import CAPABILITIES
+from tests.sixth_task import install
 from tests.sixth_task.install import PACKAGE, TASK, copied
 
 TRAIN = ["train", "--task", TASK, "--data", "demo", "--hidden", "16", "--epochs", "4", "--batch", "32",
          "--lr", "0.01", "--device", "cpu", "--threads", "1", "--seed", "0"]
 
-
-@pytest.fixture
-def parity(tmp_path):
-    with copied(tmp_path / "packages"):
-        yield registry.register(PACKAGE)  # the one line that adds the task
+parity = install.parity  # the fixture: the task's package copied into tmp_path, registered with one line
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The sixth task installed as its author would install it: its package copied into a folder on sys.path
-(the test then registers it with one line), and on the way out forgotten again (registry, sys.path and
-imported modules), so no other test ever sees it."""
+"""The sixth task installed as its author would install it: its package copied into a folder on sys.path and
+registered with one line (the `parity` fixture, imported by tests/engine/test_sixth_task.py and
+tests/gui/test_sixth_task_window.py), and on the way out forgotten again (registry, sys.path and imported
+modules), so no other test ever sees it."""
 from __future__ import annotations
 
 import importlib
@@ -8,6 +9,8 @@ import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from engine.tasks import registry
 
@@ -30,3 +33,10 @@ def copied(folder: Path):
         sys.path.remove(str(folder))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
             del sys.modules[name]
+
+
+@pytest.fixture
+def parity(tmp_path):
+    """The sixth task's spec, its package copied into tmp_path and registered for the test's duration."""
+    with copied(tmp_path / "packages"):
+        yield registry.register(PACKAGE)  # the one line that adds the task
