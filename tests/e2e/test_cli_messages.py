@@ -68,7 +68,8 @@ def runs(tmp_path_factory):
     for name in ("train", "video-classify"):
         assert trained[name].returncode == 0, trained[name].stderr[-3000:]
     checkpoint = root / "run" / "model.ckpt"
-    used = run_all({"evaluate": ["evaluate", "--checkpoint", checkpoint, "--data", spec, "--verbose", "--json", *common],
+    used = run_all({"evaluate": ["evaluate", "--checkpoint", checkpoint, "--data", spec, "--verbose", "--json",
+                                 *common],
                     "evaluate_other_task": ["evaluate", "--checkpoint", checkpoint, "--data", f"bsds:{bsds}", *common],
                     "predict_clips": ["predict", "--checkpoint", root / "video-classify" / "model.ckpt",
                                       data / "top" / "000.png", *common]})

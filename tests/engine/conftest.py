@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from engine.config import RunConfig
+from hostile_files import no_child_processes  # noqa: F401 (a fixture, offered to every engine test)
 from tiny_images import write_bars
 
 

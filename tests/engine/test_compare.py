@@ -13,7 +13,8 @@ from engine.report import explain, write_report
 
 
 def test_cell_runs_parses_and_refuses_bad_lists():
-    assert cell_runs("rnn, LSTM,gru") == [("rnn", {"cell": "rnn"}), ("lstm", {"cell": "lstm"}), ("gru", {"cell": "gru"})]
+    assert cell_runs("rnn, LSTM,gru") == [("rnn", {"cell": "rnn"}), ("lstm", {"cell": "lstm"}),
+                                          ("gru", {"cell": "gru"})]
     with pytest.raises(ConfigError):
         cell_runs("")
     with pytest.raises(ConfigError):

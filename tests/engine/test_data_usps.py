@@ -79,7 +79,8 @@ def test_h5_folder_and_file(tmp_path):
 def test_text_preferred_over_h5_in_a_folder(tmp_path):
     write_esl(tmp_path / "zip.train.gz", *make_rows(0, 10))
     write_esl(tmp_path / "zip.test.gz", *make_rows(1, 4))
-    write_h5(tmp_path / "usps.h5", {"train": (np.zeros((3, 256)), np.zeros(3)), "test": (np.zeros((2, 256)), np.zeros(2))})
+    write_h5(tmp_path / "usps.h5", {"train": (np.zeros((3, 256)), np.zeros(3)),
+                                    "test": (np.zeros((2, 256)), np.zeros(2))})
     assert len(load_classification(f"usps:{tmp_path}").train) == 10
 
 

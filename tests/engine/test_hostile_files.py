@@ -18,8 +18,7 @@ from engine.data.video import open_video, read_frames
 from engine.edges import bsds
 from engine.errors import DataError, UserError
 from engine.resources import ResourceError
-from hostile_files import (IMPOSTORS, ENDLESS_POSTSCRIPT, fifo, finishes, grey_png, jpeg_bomb,  # noqa: F401
-                           no_child_processes, png_bomb)
+from hostile_files import IMPOSTORS, ENDLESS_POSTSCRIPT, fifo, finishes, grey_png, jpeg_bomb, png_bomb
 
 
 def class_folder(root, per_class=3, classes=("cat", "dog"), side=20):
@@ -93,7 +92,7 @@ def test_video_file_and_frame_folder_that_are_named_pipes(tmp_path, no_child_pro
 # ---- programs named like images: refused by content, no Ghostscript ----
 def test_postscript_pdf_and_svg_masks_are_skipped_without_starting_a_program(tmp_path, no_child_processes):
     images, masks = pair_folders(tmp_path, count=4)
-    for i, (kind, content) in enumerate(sorted(IMPOSTORS.items())):
+    for i, (_, content) in enumerate(sorted(IMPOSTORS.items())):
         (masks / f"horse{i}.png").write_bytes(content)
     started = time.perf_counter()
     data = finishes(lambda: load_masks(f"pairs:{images},{masks}"), 30)

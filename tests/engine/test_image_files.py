@@ -12,7 +12,7 @@ import engine.resources
 from engine.data import image_files, read_image
 from engine.data.image_files import decode_image, file_problem, open_pil, read_header, sniff_format
 from engine.errors import DataError
-from hostile_files import IMPOSTORS, bmp_bomb, fifo, finishes, jpeg_bomb, no_child_processes, png_bomb  # noqa: F401
+from hostile_files import IMPOSTORS, bmp_bomb, fifo, finishes, jpeg_bomb, png_bomb
 
 
 def test_named_pipe_device_socket_folder_and_broken_link_are_refused_without_opening(tmp_path):

@@ -16,7 +16,8 @@ def test_defaults_text_values_and_json_values():
     assert values == {"side": 96, "zoom": 2.0, "vflip": True, "scales": [0.7, 1.0, 1.4]}
 
 
-@pytest.mark.parametrize("given, message", [({"sidee": 3}, "Unknown option.*sidee"), ({"side": 2.5}, "side must be int"),
+@pytest.mark.parametrize("given, message", [({"sidee": 3}, "Unknown option.*sidee"),
+                                            ({"side": 2.5}, "side must be int"),
                                             ({"vflip": "maybe"}, "vflip must be bool"),
                                             ({"scales": "9"}, "list of numbers")])
 def test_bad_names_and_values_say_what_is_wrong(given, message):

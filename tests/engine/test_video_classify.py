@@ -42,7 +42,8 @@ def test_learns_the_heading_well_above_chance(trained):
 
 def test_checkpoint_evaluates_other_clips(trained, capsys):
     _, out, _ = trained
-    assert cli_main(["evaluate", "--checkpoint", str(out / "model.ckpt"), "--data", "moving:1000?seed=9", "--json"]) == 0
+    assert cli_main(["evaluate", "--checkpoint", str(out / "model.ckpt"), "--data", "moving:1000?seed=9",
+                     "--json"]) == 0
     metrics = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["metrics"]
     assert metrics["test_accuracy"] > 0.25
 
