@@ -180,7 +180,8 @@ figure {{ display: inline-block; margin: 0.5em; }}
 </style></head><body>
 <h1>Why gates matter: {' vs '.join(html.escape(n.upper()) for n in runs)}</h1>
 <p class="small">Data {html.escape(str(comparison.get('data', '')))}
- · task {html.escape(str(comparison.get('task', '')))} · same data, split and seed for every run · {html.escape(settings)}</p>
+ · task {html.escape(str(comparison.get('task', '')))}
+ · same data, split and seed for every run · {html.escape(settings)}</p>
 <h2>What the numbers show</h2>
 {paragraphs}
 <h2>Table</h2>
