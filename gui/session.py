@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gui.loader import LoadWorker
+from gui.model_loader import ModelLoader
 from gui.threads import ThreadKeeper
 from gui.worker import TrainingWorker
 
@@ -30,6 +31,8 @@ class Session(QObject):
     runFinished = Signal(object)
     stateChanged = Signal(str)  # "idle", "loading", "running", "paused", "stopping"
     modelChanged = Signal(object)  # engine.inference.Predictor or None
+    modelLoaded = Signal(str)  # the checkpoint a user chose (set_model_from) is now the model, after modelChanged
+    modelFailed = Signal(str, str)  # message, hint: the checkpoint a user chose cannot serve as a model
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -46,6 +49,11 @@ class Session(QObject):
         # loads and runs, each kept until its thread has finished (a second load may start before the first
         # one ended: a dropped running QThread aborts the process)
         self.threads = ThreadKeeper(self)
+        # checkpoints are read (torch) on the keeper's threads; the newest one asked for wins
+        self.models = ModelLoader(self.threads, self)
+        self.models.loaded.connect(self._on_model_loaded)
+        self.models.failed.connect(self._on_model_failed)
+        self._from_run = ""  # the checkpoint being loaded is the end of a run (its failure is the run's)
         self._closed = False
 
     # ---- data ----
@@ -138,7 +146,6 @@ class Session(QObject):
     @Slot(object)
     def on_engine_event(self, event) -> None:
         from engine import events  # torch-free module of plain dataclasses
-        from engine.errors import UserError
 
         if self._closed:
             return
@@ -154,11 +161,8 @@ class Session(QObject):
         elif isinstance(event, events.Failed):
             self.runFailed.emit(event.message, event.hint)
         elif isinstance(event, events.Finished):
-            if event.checkpoint:
-                try:
-                    self.set_model_from(event.checkpoint)
-                except UserError as error:  # e.g. the run folder was deleted meanwhile: say so, go on
-                    self.runFailed.emit(f"The trained model could not be loaded: {error.message}", error.hint)
+            if event.checkpoint:  # modelChanged follows once it is read, off the GUI thread
+                self.set_model_from(event.checkpoint, from_run=True)
             self.runFinished.emit(event)
 
     @Slot()
@@ -174,14 +178,36 @@ class Session(QObject):
         self.stateChanged.emit(state)
 
     # ---- models ----
-    def set_model_from(self, path: str) -> None:
-        """Load a checkpoint (any task) for the Live tab and predictions. Raises engine UserError for any file
-        that cannot serve as a model (gui.model_check); the current model then stays."""
-        from gui.model_check import read_model
+    def set_model_from(self, path: str, from_run: bool = False) -> None:
+        """Read a checkpoint (any task) for the Live tab and predictions, off the GUI thread. modelChanged (then
+        modelLoaded, for a file the user chose) follows when it is ready; a file that cannot serve as a model
+        (gui.model_check) gives modelFailed, or runFailed for a run's own checkpoint, and the current model
+        stays. A newer request replaces one still being read."""
+        if self._closed:
+            return
+        if self.models.load(path):
+            self._from_run = path if from_run else ""
 
-        self.predictor = read_model(path)
-        self.checkpoint = path
-        self.modelChanged.emit(self.predictor)
+    def loading_model(self) -> bool:
+        return self.models.busy()
+
+    @Slot(str, object)
+    def _on_model_loaded(self, path: str, predictor) -> None:
+        if self._closed:
+            return
+        self.predictor, self.checkpoint = predictor, path
+        self.modelChanged.emit(predictor)
+        if path != self._from_run:
+            self.modelLoaded.emit(path)
+
+    @Slot(str, str, str)
+    def _on_model_failed(self, path: str, message: str, hint: str) -> None:
+        if self._closed:
+            return
+        if path == self._from_run:  # e.g. the run folder was deleted meanwhile: say so, go on
+            self.runFailed.emit(f"The trained model could not be loaded: {message}", hint)
+        else:
+            self.modelFailed.emit(message, hint)
 
     def save_model(self, target: str) -> None:
         if not self.checkpoint:

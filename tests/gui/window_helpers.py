@@ -21,8 +21,13 @@ def load_data(window, qtbot, spec: str, task: str = "", timeout: int = 30_000) -
 
 
 def train_to_end(window, qtbot, timeout: int):
-    """Press Train with the model panel as it is, wait until the session is idle again; returns the Finished event."""
+    """Press Train with the model panel as it is, wait until the session is idle again and the trained model is
+    loaded; returns the Finished event."""
     with qtbot.waitSignal(window.session.runFinished, timeout=timeout) as finished:
         window.actions_by_name["train"].trigger()
     qtbot.waitUntil(lambda: window.session.state == "idle", timeout=5000)
-    return finished.args[0]
+    event = finished.args[0]
+    if event.checkpoint:  # the trained model is read off the GUI thread: modelChanged comes a moment later
+        qtbot.waitUntil(lambda: window.session.checkpoint == event.checkpoint and not window.session.loading_model(),
+                        timeout=30_000)
+    return event
