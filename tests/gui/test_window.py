@@ -191,9 +191,35 @@ def test_a_stroke_on_the_canvas_gets_a_prediction(trained, qtbot):
     assert not canvas.is_empty()
     raw = canvas.raw()
     assert raw[60, 140].min() > 200, "the drag drew no line between the first two points"
+    # classified off the GUI thread: the answer to the newest drawing arrives a moment later
+    qtbot.waitUntil(lambda: live.headline.text().startswith("it looks like:"), timeout=10_000)
     probs = live.bars.probabilities()
     assert len(probs) == 10 and abs(float(np.sum(probs)) - 1.0) < 1e-3
     assert live.headline.text().startswith("it looks like:")
+
+
+def test_a_loaded_model_reads_and_classifies_off_the_gui_thread(trained, qtbot, monkeypatch):
+    """Loading a checkpoint and classifying a drawing run torch on worker threads; the answers come back."""
+    import threading
+
+    from gui import model_check
+
+    w, threads = trained, []
+    read_model = model_check.read_model
+    monkeypatch.setattr(model_check, "read_model",
+                        lambda path: threads.append(threading.current_thread()) or read_model(path))
+    with qtbot.waitSignal(w.session.modelChanged, timeout=30_000):
+        w.session.set_model_from(w.session.checkpoint)
+        assert w.session.loading_model()  # set_model_from returned before the model was read
+    predictor = w.session.predictor
+    predict = predictor.predict
+    monkeypatch.setattr(predictor, "predict", lambda images: threads.append(threading.current_thread()) or
+                        predict(images))
+    w.live.headline.setText(" ")
+    for shift in range(3):  # drawn quickly one after another: the newest one is answered
+        w.live.classify_image(np.roll(np.eye(8, dtype=np.uint8) * 255, shift, axis=1))
+    qtbot.waitUntil(lambda: w.live.headline.text().startswith("it looks like:"), timeout=10_000)
+    assert len(threads) >= 2 and threading.main_thread() not in threads
 
 
 def test_drawing_before_any_model_asks_for_one(window, qtbot):
@@ -213,13 +239,13 @@ def test_bad_input_gives_a_dialog_and_keeps_the_data(trained, qtbot, tmp_path, m
     w, c = trained, trained.controller
     points = len(w.curves.loss_plot.series_data("train")[0])
 
-    c.open_path(str(tmp_path / "no such folder"))
+    c.data.open_path(str(tmp_path / "no such folder"))
     assert "does not exist" in take_error(w, qtbot)
     assert_intact(w, points)
 
     notes = tmp_path / "notes.txt"
     notes.write_text("not data")
-    c.open_dropped(str(notes))
+    c.data.open_dropped(str(notes))
     assert "notes.txt is not a data set" in take_error(w, qtbot)
     assert_intact(w, points)
 
@@ -230,7 +256,7 @@ def test_bad_input_gives_a_dialog_and_keeps_the_data(trained, qtbot, tmp_path, m
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"cell": "lstm", "hiddne": 32}))
     hidden = w.model_panel.hidden.value()
-    c.apply_config_file(str(config))
+    c.models.apply_config_file(str(config))
     assert "Unknown config key(s): hiddne" in take_error(w, qtbot)
     assert w.model_panel.hidden.value() == hidden and w.model_panel.config()["cell"] == "gru"
     assert_intact(w, points)
@@ -240,7 +266,7 @@ def test_bad_input_gives_a_dialog_and_keeps_the_data(trained, qtbot, tmp_path, m
                           ("empty.ckpt", b"")):
         bad = tmp_path / name
         bad.write_bytes(content)
-        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, b=bad, **k: (str(b), "")))
         w.actions_by_name["load_model"].trigger()
         text = take_error(w, qtbot)
         assert text.startswith("Cannot load this model") and name in text
@@ -268,7 +294,7 @@ def test_train_without_data_says_so(window, qtbot):
 # ---- files ----
 def test_save_config_then_load_it_back(window, qtbot, tmp_path, monkeypatch):
     load_data(window, qtbot, "demo")
-    panel, c = window.model_panel, window.controller
+    panel = window.model_panel
     qtbot.mouseClick(panel.cell_group.button(1), Qt.MouseButton.LeftButton)  # LSTM
     panel.hidden.setValue(24)
     panel.epochs.setValue(3)

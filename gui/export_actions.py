@@ -1,0 +1,43 @@
+"""Exports of what the views show (curves, metrics, gallery, confusion matrix, edge maps, the edge video):
+gets the views it exports, the session (so nothing overwrites the loaded data) and the dialog service."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from gui.exports import check_single_file
+
+
+class ExportActions(QObject):
+    def __init__(self, session, dialogs, edge_compare, video, parent=None):
+        super().__init__(parent)
+        self.session, self.dialogs, self.edge_compare, self.video = session, dialogs, edge_compare, video
+        edge_compare.exportRequested.connect(self.export_edges)
+        video.failed.connect(lambda message, hint: dialogs.error("Video edges", message, hint))
+
+    def export(self, what: str, writer, filters: str) -> None:
+        """Ask where, then `writer(path)`; a writer raising OSError or returning False gives a dialog."""
+        suffix = ".csv" if "CSV" in filters else ".png"
+        path = self.dialogs.save_file(f"Export {what}", what + suffix, filters)
+        if not path or not check_single_file(self.dialogs.error, path, self.session.spec):
+            return
+        try:
+            ok = writer(path) is not False
+        except OSError as error:  # the views raise or return False when the file cannot be written
+            ok, path = False, f"{path} ({error})"
+        if not ok:
+            self.dialogs.error("Export failed", f"Could not write {path}.", "Check the folder exists and is writable.")
+
+    def export_edges(self) -> None:
+        if self.edge_compare.current() is None:
+            self.dialogs.error("No edge maps yet", "There are no edge maps to export.", "Train an edges model first.")
+            return
+        self.export("edge maps", self.edge_compare.export_png, "PNG (*.png)")
+
+    def export_edge_video(self) -> None:
+        video = self.video
+        if video.predictor is None or not video.spec or video.spec.startswith("camera:"):
+            self.dialogs.error("No edge video to export",
+                               "Export needs an edges model and a video file or frame folder.",
+                               "Train or load an edges model, then open a video in the Live tab (Video edges).")
+            return
+        video.choose_export()
