@@ -1,12 +1,17 @@
-"""The model panel: task, cell and hyper-parameters, with a tooltip on each and a live parameter count."""
+"""The model panel: task, cell and hyper-parameters, with a tooltip on each and a live parameter count.
+
+What it shows for a task is read from the task's spec (engine/tasks/spec.py): `rows` are the settings that
+matter to it (RunConfig fields and the task's own options, whose widgets are made from their OptionSpecs),
+`cells` the cells the three buttons stand for."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from engine.config import CONV_TASKS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
+from engine.config import OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.tasks import registry
+from gui.panels import option_widgets
 from gui.panels.preset_box import PresetBox
 
 TIPS = {
@@ -28,26 +33,20 @@ TIPS = {
     "seed": "Random seed: the same seed on the CPU repeats a run exactly.",
     "device": "Where to train. auto picks a CUDA GPU, then Apple MPS, then the CPU.",
     "threads": "CPU threads for training (0 = automatic). Fewer leaves more for the window.",
-    "target": "What the edge network learns to draw: human (the annotators' boundaries; needs BSDS or edge "
-              "pairs), canny or sobel (computed from any photo). auto: human when the data has annotations.",
-    "context": "Frames the model reads before it predicts (the start of each training sequence).",
-    "horizon": "Frames the model predicts after the context, each from its own previous guess.",
-    "label": "What a moving-digit clip is named by: the digit, or the direction it moves in (8 headings). "
-             "Clips of a videos:DIR folder are named by their class folder either way.",
 }
-TARGETS = ("auto", "human", "canny", "sobel")
-LABELS = ("digit", "direction")
-PLAIN_CELLS = ("rnn", "lstm", "gru")  # the three cell buttons; for convolutional tasks they mean CONV_CELLS
+BUTTON_ORDER = ("rnn", "lstm", "gru")  # the cell buttons' order, whatever the task (conv cells too)
 CELL_TIPS = {"rnn": "plain tanh RNN: simple, forgets fast (vanishing gradients)",
              "lstm": "LSTM: a cell state with input, forget and output gates",
              "gru": "GRU: reset and update gates, fewer weights than an LSTM",
              "convrnn": "convolutional tanh RNN: its state is an image; simple, forgets fast",
              "convlstm": "ConvLSTM: LSTM gates computed by convolutions, the state keeps the frame's layout",
              "convgru": "ConvGRU: GRU gates computed by convolutions, fewer weights than a ConvLSTM"}
-# settings that matter for some tasks only (the rest are shown for every task)
-TASK_ROWS = {"read": ("classify",), "target": ("edges",), "context": ("predict",), "horizon": ("predict",),
-             "label": ("video-classify",), "bidirectional": ("classify", "edges", "segment"),
-             "dropout": ("classify", "edges", "segment", "video-classify")}
+# the RunConfig fields with a row of their own, in the form's order; the task options shown by some task
+# come after READ_ROWS (edge target, frames of context and horizon, clip label ...)
+READ_ROWS = ("hidden", "layers", "bidirectional", "read")
+LATER_ROWS = ("dropout", "epochs", "batch", "lr", "optimizer", "clip", "schedule", "augment", "patience", "seed",
+              "device", "threads")
+ROW_TITLES = {"lr": "learning rate"}
 # every setting some task changes: switching task resets them to RunConfig's, then applies the task's defaults
 TASK_KEYS = sorted({key for entry in registry.entries() for key in entry.defaults})
 
@@ -66,10 +65,9 @@ class ModelPanel(QWidget):
             self.task.setItemData(self.task.count() - 1, entry.description, 3)  # 3 = ToolTipRole
         self.cell_group = QButtonGroup(self)
         cells = QHBoxLayout()
-        for i, name in enumerate(PLAIN_CELLS):
-            button = QPushButton(name.upper())
+        for i in range(max(len(entry.cells) for entry in registry.entries())):
+            button = QPushButton()
             button.setCheckable(True)
-            button.setToolTip(CELL_TIPS[name])
             self.cell_group.addButton(button, i)
             cells.addWidget(button)
         self.hidden = _spin(1, 2048, defaults.hidden)
@@ -89,10 +87,6 @@ class ModelPanel(QWidget):
         self.device = QComboBox()
         self.device.addItem("auto")
         self.threads = _spin(0, 256, 0)
-        self.target = _combo(TARGETS)
-        self.context = _spin(1, 100, 10)
-        self.horizon = _spin(1, 100, 10)
-        self.label = _combo(LABELS)
         self.params = QLabel("—")
         self.params.setToolTip("Trainable weights of the model for the loaded data.")
 
@@ -103,13 +97,11 @@ class ModelPanel(QWidget):
         form.addRow("preset", self.preset)
         form.addRow("task", self.task)
         form.addRow("cell", cells)
-        for name in ("hidden", "layers", "bidirectional", "read", "target", "context", "horizon", "label", "dropout",
-                     "epochs", "batch", "lr", "optimizer", "clip", "schedule", "augment", "patience", "seed",
-                     "device", "threads"):
-            widget = getattr(self, name)
-            widget.setToolTip(TIPS[name])
-            form.addRow({"lr": "learning rate", "target": "edge target"}.get(name, name), widget)
-            _connect(widget, self._changed)
+        for name in READ_ROWS:
+            self._add_row(name, getattr(self, name), TIPS[name])
+        self._add_option_rows()
+        for name in LATER_ROWS:
+            self._add_row(name, getattr(self, name), TIPS[name])
         self.task.setToolTip(TIPS["task"])
         self.task.currentIndexChanged.connect(self._task_changed)
         form.addRow("parameters", self.params)
@@ -125,6 +117,23 @@ class ModelPanel(QWidget):
         layout.addLayout(files)
         layout.addStretch(1)
         self.set_config(defaults.to_dict())
+
+    def _add_row(self, name: str, widget: QWidget, tip: str) -> None:
+        widget.setToolTip(tip)
+        self.form.addRow(ROW_TITLES.get(name, name), widget)
+        option_widgets.changed_signal(widget).connect(self._changed)
+
+    def _add_option_rows(self) -> None:
+        """A row for each option a task shows (the options named in its spec's rows), made from its OptionSpec.
+        `self.<name>` is the widget too where no other attribute has that name (panel.context, panel.label)."""
+        self.option_rows: dict[tuple[str, str], QWidget] = {}
+        for entry in registry.entries():
+            for option in (o for o in entry.options if o.name in entry.rows):
+                widget = option_widgets.make_widget(option)
+                self._add_row(option.name, widget, option.hint)
+                self.option_rows[entry.name, option.name] = widget
+                if not hasattr(self, option.name):
+                    setattr(self, option.name, widget)
 
     def _changed(self, *_) -> None:
         self.configChanged.emit()
@@ -147,16 +156,24 @@ class ModelPanel(QWidget):
         return self.task.currentData()
 
     def _show_task_rows(self, task: str) -> None:
-        for name, tasks in TASK_ROWS.items():
-            self.form.setRowVisible(getattr(self, name), task in tasks)
-        for name, button in zip(self._cells(task), self.cell_group.buttons()):
-            button.setText("Conv" + name[4:].upper() if name.startswith("conv") else name.upper())
-            button.setToolTip(CELL_TIPS[name])
+        rows = registry.spec(task).rows
+        for name in READ_ROWS + LATER_ROWS:
+            self.form.setRowVisible(getattr(self, name), name in rows)
+        for (owner, _name), widget in self.option_rows.items():
+            self.form.setRowVisible(widget, owner == task)
+        cells = self._cells(task)
+        for i, button in enumerate(self.cell_group.buttons()):
+            button.setVisible(i < len(cells))
+            if i < len(cells):
+                name = cells[i]
+                button.setText("Conv" + name[4:].upper() if name.startswith("conv") else name.upper())
+                button.setToolTip(CELL_TIPS.get(name, name))
 
     @staticmethod
     def _cells(task: str) -> tuple[str, ...]:
-        """What the three cell buttons stand for with this task: (conv)rnn, (conv)lstm, (conv)gru."""
-        return tuple(f"conv{c}" for c in PLAIN_CELLS) if task in CONV_TASKS else PLAIN_CELLS
+        """What the cell buttons stand for with this task: its spec's cells, plain ones before gated ones
+        (RNN, LSTM, GRU), so a button keeps its kind of cell when the task changes."""
+        return tuple(sorted(registry.spec(task).cells, key=_button_slot))
 
     def set_devices(self, names: list[str]) -> None:
         current = self.device.currentText()
@@ -166,9 +183,10 @@ class ModelPanel(QWidget):
 
     def config(self) -> dict:
         """The panel's settings as a RunConfig dict (data and out are the session's)."""
+        task = self.task.currentData()
+        cells = self._cells(task)
         return RunConfig(
-            task=self.task.currentData(),
-            cell=self._cells(self.task.currentData())[max(self.cell_group.checkedId(), 0)],
+            task=task, cell=cells[min(max(self.cell_group.checkedId(), 0), len(cells) - 1)],
             hidden=self.hidden.value(), layers=self.layers.value(), bidirectional=self.bidirectional.isChecked(),
             read=self.read.currentText(), dropout=self.dropout.value(), epochs=self.epochs.value(),
             batch=self.batch.value(), lr=self.lr.value(), optimizer=self.optimizer.currentText(),
@@ -177,16 +195,16 @@ class ModelPanel(QWidget):
             threads=self.threads.value(), options=self._task_options()).to_dict()
 
     def _task_options(self) -> dict:
+        """The options as set, with those of the current task's rows read from their widgets ("auto": left out,
+        for the task to decide)."""
         options = dict(self._options)
-        task = self.task.currentData()
-        if task == "edges":
-            options.pop("target", None)
-            if self.target.currentText() != "auto":
-                options["target"] = self.target.currentText()
-        elif task == "predict":
-            options.update(context=self.context.value(), horizon=self.horizon.value())
-        elif task == "video-classify":
-            options["label"] = self.label.currentText()
+        spec = registry.spec(self.task.currentData())
+        for option in (o for o in spec.options if o.name in spec.rows):
+            value = option_widgets.value(self.option_rows[spec.name, option.name], option)
+            if value is option_widgets.UNSET:
+                options.pop(option.name, None)
+            else:
+                options[option.name] = value
         return options
 
     def set_config(self, values: dict) -> None:
@@ -195,7 +213,8 @@ class ModelPanel(QWidget):
         self.blockSignals(True)
         index = self.task.findData(config.task)
         self.task.setCurrentIndex(max(index, 0))
-        self.cell_group.button(PLAIN_CELLS.index(config.cell.removeprefix("conv"))).setChecked(True)
+        cells = self._cells(config.task)
+        self.cell_group.button(cells.index(config.cell) if config.cell in cells else 0).setChecked(True)
         for name in ("hidden", "layers", "epochs", "batch", "patience", "seed", "threads"):
             getattr(self, name).setValue(getattr(config, name))
         for name in ("dropout", "lr", "clip"):
@@ -208,12 +227,10 @@ class ModelPanel(QWidget):
         self.bidirectional.setChecked(config.bidirectional)
         self.augment.setChecked(config.augment)
         self._options = dict(config.options)
-        target = str(self._options.get("target", "") or "auto")
-        self.target.setCurrentText(target if target in TARGETS else "auto")
-        self.context.setValue(int(self._options.get("context", 10)))
-        self.horizon.setValue(int(self._options.get("horizon", 10)))
-        label = str(self._options.get("label", "digit"))
-        self.label.setCurrentText(label if label in LABELS else "digit")
+        for (owner, name), widget in self.option_rows.items():
+            option = registry.spec(owner).option(name)
+            option_widgets.set_value(widget, option, self._options.get(name, option.default) if owner == config.task
+                                     else option.default)
         self._show_task_rows(config.task)
         self.blockSignals(False)
         self._setting = False
@@ -228,6 +245,11 @@ class ModelPanel(QWidget):
 
     def show_count(self, count: int | None, why: str = "") -> None:
         self.params.setText(f"<b>{count:,}</b>" if count is not None else f"— {why}".strip())
+
+
+def _button_slot(cell: str) -> int:
+    family = cell.removeprefix("conv")
+    return BUTTON_ORDER.index(family) if family in BUTTON_ORDER else len(BUTTON_ORDER)
 
 
 def _spin(low: int, high: int, value: int) -> QSpinBox:
@@ -249,10 +271,3 @@ def _combo(items) -> QComboBox:
     box = QComboBox()
     box.addItems(list(items))
     return box
-
-
-def _connect(widget, slot) -> None:
-    for signal in ("valueChanged", "currentIndexChanged", "toggled"):
-        if hasattr(widget, signal):
-            getattr(widget, signal).connect(slot)
-            return

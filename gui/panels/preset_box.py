@@ -9,6 +9,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox
 
 from engine import presets
+from engine.config import RunConfig
+
+# the task the lessons' presets are for: RunConfig's default task (the image classifier)
+PRESET_TASK = RunConfig.task
 
 CHOOSE = "choose…"
 TIP = ("Fill in ready-made settings for a lesson (they do not load data). Pick one, then Train, or "
@@ -45,7 +49,7 @@ class PresetBox(QComboBox):
     def apply(self, name: str) -> None:
         """Fill the panel with preset `name` (engine.presets.get raises ConfigError for an unknown name)."""
         values = presets.get(name)
-        self.panel.set_config({**self.panel.config(), "task": "classify", "options": {}, **values})
+        self.panel.set_config({**self.panel.config(), "task": PRESET_TASK, "options": {}, **values})
         self.setCurrentIndex(max(self.findData(name), 0))
         self.setToolTip(f"{preset_tip(name)}\n\n{TIP}")
         self.applied.emit(name)
