@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python main.py
 
+# the house rules first (pyproject.toml: [tool.ruff], [tool.importlinter]); they take seconds, the tests minutes
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
