@@ -5,8 +5,9 @@ these before anyone sees them, so the GUI, the CLI and the tests all read the sa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,9 @@ class Snapshot:
 
     kinds: "hidden" (probe image + per-step states), "prediction" (gallery + confusion), "grad_norms"
     (norms (T,) of dLoss/dh_t on a training batch, engine/gradients.py), "trajectories" (PCA of hidden states
-    over time and LSTM forget-gate histograms, engine/dynamics.py), ...
+    over time and LSTM forget-gate histograms, engine/dynamics.py), "edge_map" (an image with the model's, Canny's
+    and Sobel's edge maps) and "pr_curve", "mask" (an image with its true and predicted class maps) and
+    "mask_scores" (every test image's IoU), "frames" (input, true and predicted frames), ...
     """
 
     kind: str
@@ -72,7 +75,7 @@ class Failed:
     hint: str = ""
 
 
-Event = Union[Started, Progress, Metrics, Snapshot, Finished, Failed]
+Event = Started | Progress | Metrics | Snapshot | Finished | Failed
 EventHandler = Callable[[Any], None]
 
 

@@ -167,10 +167,10 @@ def test_tiny_training_loss_falls_and_events(pairs):
     assert {"test_ods", "test_ois", "test_ap", "test_canny_ods", "test_sobel_ods", "test_f1"} <= set(metrics)
     assert all(0 <= metrics[k] <= 1 for k in ("test_ods", "test_canny_ods", "test_sobel_ods"))
     kinds = {e.kind for e in events if isinstance(e, Snapshot)}
-    assert kinds == {"edges", "pr_curve"}
+    assert kinds == {"edge_map", "pr_curve"}
     shot = next(e for e in events if isinstance(e, Snapshot) and e.meta.get("split") == "test")
-    assert {"image", "edges", "thin", "canny", "sobel"} <= set(shot.arrays)
-    assert shot.arrays["edges"].shape == shot.arrays["image"].shape[:2]
+    assert {"image", "model", "thin", "canny", "sobel"} <= set(shot.arrays)
+    assert shot.arrays["model"].shape == shot.arrays["image"].shape[:2]
 
 
 def test_cli_defaults_and_flags():

@@ -132,13 +132,13 @@ def test_tiny_training_beats_the_all_background_baseline(trained):
 def test_snapshots_for_the_window(trained):
     _, events, _ = trained
     shots = [e for e in events if isinstance(e, Snapshot)]
-    probe = next(s for s in shots if s.kind == "segment" and "iou" not in s.meta)
+    probe = next(s for s in shots if s.kind == "mask" and "iou" not in s.meta)
     assert probe.arrays["image"].shape == (32, 32, 3) and probe.arrays["prediction"].shape == (32, 32)
     assert probe.meta["class_names"][0] == "background" and len(probe.meta["colours"]) == 2
-    gallery = [s for s in shots if s.kind == "segment" and "iou" in s.meta]
+    gallery = [s for s in shots if s.kind == "mask" and "iou" in s.meta]
     ious = [s.meta["iou"] for s in gallery]
     assert len(gallery) == 16 and ious == sorted(ious)  # every test image, worst first
-    scores = next(s for s in shots if s.kind == "segment_scores")
+    scores = next(s for s in shots if s.kind == "mask_scores")
     assert len(scores.arrays["iou"]) == 16 and scores.arrays["iou"][0] == pytest.approx(ious[0])
 
 

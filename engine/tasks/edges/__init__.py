@@ -55,7 +55,7 @@ SPEC = TaskSpec(
                       for key, label in BENCHMARK_LABELS.items()}},
     sample_units="training images",
     result_view="edge_compare", live_view="video_edges",
-    snapshots=("edges", "pr_curve"),
+    snapshots=("edge_map", "pr_curve"),
     capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate"}),
     checkpoint_info=("train_size", "scale", "width", "mean", "std", "target"),
     parameters=parameter_count,

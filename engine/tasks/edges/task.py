@@ -140,10 +140,10 @@ class EdgesTask(Task):
             probs = torch.sigmoid(model(data[0][index:index + 1].to(device)).float())[0].cpu().numpy()
         model.train(was_training)
         rgb = np.round(image * 255).astype(np.uint8)
-        arrays = {"image": image, "edges": probs[0], "context": probs[OUTPUTS.index("context")],
+        arrays = {"image": image, "model": probs[0], "context": probs[OUTPUTS.index("context")],
                   "canny": bench.canny(rgb), "sobel": bench.sobel(rgb), "target": data[1][index, 0].numpy()}
         name = data.names[index] if isinstance(data, EdgeTest) else str(index)
-        return Snapshot("edges", arrays, {"index": index, "name": name, "target_kind": prepared.info["target"],
+        return Snapshot("edge_map", arrays, {"index": index, "name": name, "target_kind": prepared.info["target"],
                                           "scale": "training", "outputs": list(OUTPUTS)})
 
     def result_snapshots(self, prepared, details):
@@ -153,8 +153,8 @@ class EdgesTask(Task):
         shots = []
         for i, prob in enumerate(details["maps"]):
             image = test.images[i]
-            shots.append(Snapshot("edges", {
-                "image": image.astype(np.float32) / 255, "edges": prob, "thin": non_max_suppression(prob),
+            shots.append(Snapshot("edge_map", {
+                "image": image.astype(np.float32) / 255, "model": prob, "thin": non_max_suppression(prob),
                 "canny": bench.canny(image), "sobel": bench.sobel(image)},
                 {"index": i, "name": test.names[i], "split": "test", "scale": "full"}))
         curves = {k: np.asarray(v, np.float32) for k, v in details.items() if k.endswith(("precision", "recall"))}

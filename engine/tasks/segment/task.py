@@ -153,7 +153,7 @@ class SegmentTask(Task):
                   "truth": data[1][index].numpy().astype(np.int32),
                   "prediction": probs.argmax(0).numpy().astype(np.int32), "probability": 1 - probs[0].numpy()}
         name = data.names[index] if isinstance(data, SegTest) else str(index)
-        return Snapshot("segment", arrays, {"index": index, "name": name, **_class_meta(prepared.info)})
+        return Snapshot("mask", arrays, {"index": index, "name": name, **_class_meta(prepared.info)})
 
     def result_snapshots(self, prepared, details):
         """The WORST test images by foreground IoU, worst first, and every test image's IoU in one array."""
@@ -167,9 +167,9 @@ class SegmentTask(Task):
             arrays = {"image": test.images[i], "truth": test.masks[i], "prediction": pred, "probability": prob}
             arrays = _shrunk(arrays)
             arrays["image"] = arrays["image"].astype(np.float32) / 255
-            shots.append(Snapshot("segment", arrays, {"index": int(i), "name": test.names[i], "iou": float(ious[i]),
+            shots.append(Snapshot("mask", arrays, {"index": int(i), "name": test.names[i], "iou": float(ious[i]),
                                                       "rank": rank, "split": "test", **_class_meta(prepared.info)}))
-        shots.append(Snapshot("segment_scores", {"iou": ious[order], "index": order.astype(np.int64)},
+        shots.append(Snapshot("mask_scores", {"iou": ious[order], "index": order.astype(np.int64)},
                               {"names": [test.names[i] for i in order], "split": "test", "metric": "fg_iou"}))
         return shots
 
