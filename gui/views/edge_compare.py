@@ -1,8 +1,8 @@
 """The edges Results page: input | recurrent | Canny | Sobel side by side, zoom and pan linked, a threshold
 slider under each map, a difference overlay, a picker over the probe and the test images, and the PR curve.
 
-Items are "edges" snapshots' arrays (engine/tasks/edges.py): image (H, W, 3) float, edges, canny, sobel
-(H, W) in [0, 1], and target when the run had one. Maps are drawn white on black.
+Items are "edge_map" snapshots' arrays (engine/tasks/edges/task.py): image (H, W, 3) float, model (the
+recurrent map), canny, sobel (H, W) in [0, 1], and target when the run had one. Maps are drawn white on black.
 """
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from gui.views.fit_on_show import FitOnShow
 from gui.views.image_utils import to_qimage, to_uint8
 
-PANELS = (("image", "input"), ("edges", "recurrent"), ("canny", "Canny"), ("sobel", "Sobel"))
-MAPS = ("edges", "canny", "sobel")
+PANELS = (("image", "input"), ("model", "recurrent"), ("canny", "Canny"), ("sobel", "Sobel"))
+MAPS = ("model", "canny", "sobel")
 ONLY_OURS, ONLY_THEIRS = (255, 140, 0), (0, 190, 255)  # difference overlay: orange / cyan
 GAP = 4  # px between the panels of an exported PNG
+EMPTY_TEXT = ("No edge maps yet for this run: the probe image shows here while an edges model learns, "
+              "then the test images.")
 PR_PENS = {"": ("recurrent", "#d62728"), "canny_": ("Canny", "#1f77b4"), "sobel_": ("Sobel", "#2ca02c")}
 
 
@@ -30,6 +32,29 @@ class EdgeCompare(FitOnShow, QWidget):
         super().__init__(parent)
         self._items: dict[str, dict] = {}  # picker label -> arrays
         self._fit_later = False
+        top = self._build_top()
+        self._build_panels()
+        sliders = self._build_sliders()
+        self._build_pr_plot()
+        maps = QWidget()
+        maps_layout = QVBoxLayout(maps)
+        maps_layout.setContentsMargins(0, 0, 0, 0)
+        maps_layout.addWidget(self.graphics, 1)
+        maps_layout.addLayout(sliders)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(maps)
+        split.addWidget(self.pr_plot)
+        split.setSizes([600, 260])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.placeholder = QLabel(EMPTY_TEXT)
+        self.placeholder.setStyleSheet("color: gray;")
+        layout.addWidget(self.placeholder)
+        self._redraw()
+
+    def _build_top(self) -> QHBoxLayout:
+        """The image picker, the difference switch with its legend, and Export."""
         self.picker = QComboBox()
         self.picker.setToolTip("The probe image (updated while training) or one of the test images")
         self.picker.setMinimumContentsLength(24)
@@ -47,7 +72,10 @@ class EdgeCompare(FitOnShow, QWidget):
         top.addWidget(self.difference)
         top.addWidget(self.legend, 1)
         top.addWidget(export)
+        return top
 
+    def _build_panels(self) -> None:
+        """One titled view per PANELS entry, zoom and pan linked to the input's; the overlay on the model's."""
         self.graphics = pg.GraphicsLayoutWidget()
         self.views: dict[str, pg.ViewBox] = {}
         self.images: dict[str, pg.ImageItem] = {}
@@ -67,8 +95,10 @@ class EdgeCompare(FitOnShow, QWidget):
                 view.setYLink(self.views["image"])
         self.overlay = pg.ImageItem(axisOrder="row-major")
         self.overlay.setZValue(10)
-        self.views["edges"].addItem(self.overlay)
+        self.views["model"].addItem(self.overlay)
 
+    def _build_sliders(self) -> QGridLayout:
+        """A threshold slider with its value under each map, beside a hint under the input."""
         self.sliders: dict[str, QSlider] = {}
         self.slider_labels: dict[str, QLabel] = {}
         sliders = QGridLayout()
@@ -91,31 +121,15 @@ class EdgeCompare(FitOnShow, QWidget):
             self.sliders[key], self.slider_labels[key] = slider, label
         for column in range(4):
             sliders.setColumnStretch(column, 1)
+        return sliders
 
+    def _build_pr_plot(self) -> None:
         self.pr_plot = pg.PlotWidget(title="Precision-recall on the test images (● ODS)")
         self.pr_plot.setLabel("bottom", "recall")
         self.pr_plot.setLabel("left", "precision")
         self.pr_plot.setRange(xRange=(0, 1), yRange=(0, 1))
         self.pr_plot.addLegend(offset=(-10, 10))  # top right: PR curves keep out of it
         self.pr_plot.setVisible(False)
-
-        maps = QWidget()
-        maps_layout = QVBoxLayout(maps)
-        maps_layout.setContentsMargins(0, 0, 0, 0)
-        maps_layout.addWidget(self.graphics, 1)
-        maps_layout.addLayout(sliders)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(maps)
-        split.addWidget(self.pr_plot)
-        split.setSizes([600, 260])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
-        self.placeholder = QLabel("Train an edges model: the probe image shows here while it learns, then the "
-                                  "test images.")
-        self.placeholder.setStyleSheet("color: gray;")
-        layout.addWidget(self.placeholder)
-        self._redraw()
 
     # ---- data ----
     def set_probe(self, arrays: dict, meta: dict) -> None:
@@ -125,7 +139,9 @@ class EdgeCompare(FitOnShow, QWidget):
     def add_result(self, arrays: dict, meta: dict) -> None:
         self._set_item(f"test: {meta.get('name', meta.get('index', ''))}", arrays)
 
-    def clear(self) -> None:
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty page of a new run: no images, no PR curve, `placeholder` shown with `text`."""
+        self.placeholder.setText(text)
         self._items.clear()
         self.picker.blockSignals(True)
         self.picker.clear()
@@ -133,6 +149,10 @@ class EdgeCompare(FitOnShow, QWidget):
         self.pr_plot.clear()
         self.pr_plot.setVisible(False)
         self._redraw()
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self.placeholder.text()
 
     def _set_item(self, label: str, arrays: dict, first: bool = False) -> None:
         if first:  # one probe entry, kept at the top of the picker whatever its name
@@ -205,7 +225,7 @@ class EdgeCompare(FitOnShow, QWidget):
         arrays, ref = self.current(), self.reference()
         if arrays is None or ref is None:
             return None
-        ours = np.asarray(arrays["edges"]) >= (self.threshold("edges") or 0.5)
+        ours = np.asarray(arrays["model"]) >= (self.threshold("model") or 0.5)
         theirs = ref[1]
         rgba = np.zeros(ours.shape + (4,), np.uint8)
         rgba[ours & ~theirs] = ONLY_OURS + (230,)
@@ -277,7 +297,7 @@ class EdgeCompare(FitOnShow, QWidget):
         for key, _ in PANELS:
             values = self.shown(key)
             rgb = to_uint8(values if values.ndim == 3 else np.repeat(values[:, :, None], 3, 2))
-            if key == "edges" and self.difference.isChecked():
+            if key == "model" and self.difference.isChecked():
                 diff = self.difference_map()
                 alpha = diff[:, :, 3:4].astype(np.float32) / 255
                 rgb = np.round(rgb * (1 - alpha) + diff[:, :, :3] * alpha).astype(np.uint8)

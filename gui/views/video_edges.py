@@ -33,7 +33,20 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.frames_shown = 0
         self.last_fps = 0.0
         self._fit_later = False
+        sources = self._build_sources()
+        self._build_transport()
+        self._build_export()
+        self._build_panels()
+        self.status = QLabel()
+        self.status.setStyleSheet("color: gray;")
+        self.status.setWordWrap(True)
+        self._lay_out(sources)
+        self._set_canny_visible(False)
+        self._set_exporting(False)
+        self.set_predictor(None)
 
+    def _build_sources(self) -> list[QWidget]:
+        """Where frames come from (file, folder, camera), their size and the Canny switch, in row order."""
         open_file = QPushButton("Open video…")
         open_file.setToolTip("A video file (mp4, avi, mov, gif …); a folder of frames opens with Open folder")
         open_file.clicked.connect(self.choose_file)
@@ -51,6 +64,10 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.show_canny = QCheckBox("Canny")
         self.show_canny.setToolTip("Also show OpenCV's Canny on each frame")
         self.show_canny.toggled.connect(self._canny_toggled)
+        return [open_file, open_folder, QLabel("camera"), self.camera_index, camera, QLabel("size"), self.size,
+                self.show_canny]
+
+    def _build_transport(self) -> None:
         self.loop = QCheckBox("loop")
         self.loop.setToolTip("Start again at the end of the video")
         self.loop.toggled.connect(lambda on: self.worker and self.worker.set_loop(on))
@@ -63,6 +80,8 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.fps_label = QLabel("— fps")
         self.fps_label.setMinimumWidth(90)
         self.fps_label.setToolTip("Frames the model processed in the last second")
+
+    def _build_export(self) -> None:
         self.export_button = QPushButton("Export edge video…")
         self.export_button.setToolTip("Write an MP4 of input | edges for the whole video")
         self.export_button.clicked.connect(self.choose_export)
@@ -71,9 +90,23 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.export_cancel = QPushButton("Cancel")
         self.export_cancel.clicked.connect(self.cancel_export)
 
+    def _build_panels(self) -> None:
+        """input | the model's map | Canny, zoom and pan linked to the input."""
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.views, self.images, self.titles = {}, {}, {}
+        for column, (key, title) in enumerate((("frame", "input"), ("model", "recurrent edges"), ("canny", "Canny"))):
+            self.titles[key] = self.graphics.addLabel(title, row=0, col=column)
+            view = self.graphics.addViewBox(row=1, col=column, lockAspect=True, invertY=True, enableMenu=False)
+            item = pg.ImageItem(axisOrder="row-major")
+            view.addItem(item)
+            if column:
+                view.setXLink(self.views["frame"])
+                view.setYLink(self.views["frame"])
+            self.views[key], self.images[key] = view, item
+
+    def _lay_out(self, sources: list[QWidget]) -> None:
         row1 = QHBoxLayout()
-        for widget in (open_file, open_folder, QLabel("camera"), self.camera_index, camera, QLabel("size"), self.size,
-                       self.show_canny):
+        for widget in sources:
             row1.addWidget(widget)
         row1.addStretch(1)
         row1.addWidget(self.export_button)
@@ -84,29 +117,11 @@ class VideoEdgesView(FitOnShow, QWidget):
         row2.addWidget(self.slider, 1)
         row2.addWidget(self.loop)
         row2.addWidget(self.fps_label)
-
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.views, self.images, self.titles = {}, {}, {}
-        for column, (key, title) in enumerate((("frame", "input"), ("edges", "recurrent edges"), ("canny", "Canny"))):
-            self.titles[key] = self.graphics.addLabel(title, row=0, col=column)
-            view = self.graphics.addViewBox(row=1, col=column, lockAspect=True, invertY=True, enableMenu=False)
-            item = pg.ImageItem(axisOrder="row-major")
-            view.addItem(item)
-            if column:
-                view.setXLink(self.views["frame"])
-                view.setYLink(self.views["frame"])
-            self.views[key], self.images[key] = view, item
-        self.status = QLabel()
-        self.status.setStyleSheet("color: gray;")
-        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addWidget(self.graphics, 1)
         layout.addLayout(row2)
         layout.addWidget(self.status)
-        self._set_canny_visible(False)
-        self._set_exporting(False)
-        self.set_predictor(None)
 
     # ---- model ----
     def set_predictor(self, predictor) -> None:
@@ -205,7 +220,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         if latest is None:
             return
         frame, edges, canny, index, fps = latest
-        for key, values, levels in (("frame", frame, (0, 255)), ("edges", edges, (0, 1)), ("canny", canny, (0, 1))):
+        for key, values, levels in (("frame", frame, (0, 255)), ("model", edges, (0, 1)), ("canny", canny, (0, 1))):
             if values is None:
                 continue
             item = self.images[key]

@@ -90,7 +90,7 @@ def test_a_short_edges_training_fills_the_results_page(window, qtbot, tmp_path):
     compare = window.edge_compare
     assert window.results.currentWidget() is compare
     assert compare.labels()[0].startswith("probe: ") and any(k.startswith("test: ") for k in compare.labels())
-    assert compare.images["edges"].image is not None and not compare.pr_plot.isHidden()
+    assert compare.images["model"].image is not None and not compare.pr_plot.isHidden()
     assert window.curves.metric_plot.series_data("val")[0].size >= 1  # f1 plotted, not an empty accuracy plot
     assert "f1" in window.progress_label.text() and "ODS" in window.progress_label.text()
     assert hasattr(window.session.predictor, "live_map") and window.video.predictor is window.session.predictor
@@ -142,7 +142,7 @@ def test_live_video_plays_counts_fps_and_exports(qtbot, tmp_path, edge_predictor
     qtbot.waitUntil(lambda: view.play_button.text() == "Play", timeout=20_000)  # played to the end
     assert view.frames_shown >= 2 and view.last_fps > 0 and view.fps_label.text().endswith("fps")
     assert view.slider.maximum() == 23 and view.images["canny"].image.shape == (240, 320)
-    assert view.images["edges"].image.shape == (240, 320)
+    assert view.images["model"].image.shape == (240, 320)
     out = tmp_path / "edges.mp4"
     with qtbot.waitSignal(view.exported, timeout=20_000):
         view.export(str(out))
