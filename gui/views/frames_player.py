@@ -25,6 +25,7 @@ MAX_CHANNELS = 32
 DEFAULT_FPS = 10.0
 BACKGROUND = "#3c3f41"
 TITLE_COLOUR = "#ffffff"
+EMPTY_TEXT = "No sequence yet for this run."  # the frame label of an empty player
 
 
 class _Title(pg.LabelItem):
@@ -50,12 +51,21 @@ class FramesPlayer(QWidget):
         self._mse = np.zeros(0, np.float32)
         self._fps = DEFAULT_FPS
         self._name = ""
+        self._empty_text = EMPTY_TEXT  # frame_label while there is no sequence
         self._state_bound = 1.0
         self._ranged_size = (0, 0)
         self._title_pt = self.font().pointSizeF() * font_scale * 1.15
         big = self.font()
         big.setPointSizeF(big.pointSizeF() * font_scale)
+        self._build_frames()
+        self._build_state(big)
+        self._build_controls(big)
+        self._build_layout(big)
+        self.timer = QTimer(self)
+        self._connect()
 
+    def _build_frames(self) -> None:
+        """The three frame panels, each a title over a view box."""
         self.frames_view = pg.GraphicsLayoutWidget()
         self.frames_view.setBackground(BACKGROUND)  # not black: black frame edges stay visible
         self.frames_view.setMinimumHeight(200)
@@ -70,6 +80,8 @@ class FramesPlayer(QWidget):
             self.boxes[key], self.images[key] = box, item
             self.frames_view.ci.layout.setColumnStretchFactor(col, 1)  # three equal panels, whatever the titles
 
+    def _build_state(self, big) -> None:
+        """The recurrent state's channel mosaic with its colour bar, hidden until a sequence has a state."""
         self.state_view = pg.GraphicsLayoutWidget()
         self.state_view.setBackground(BACKGROUND)
         self.state_plot = self.state_view.addPlot()
@@ -92,7 +104,9 @@ class FramesPlayer(QWidget):
         self.state_plot.setTitle("recurrent state", size=f"{self._title_pt:g}pt")
         self.state_view.setVisible(False)
 
-        self.frame_label = QLabel("no sequence yet")
+    def _build_controls(self, big) -> None:
+        """Labels, transport (play, slider, loop, speed), rollout length and the export buttons."""
+        self.frame_label = QLabel(EMPTY_TEXT)
         self.mse_label = QLabel(" ")
         for label in (self.frame_label, self.mse_label):
             label.setFont(big)
@@ -120,6 +134,7 @@ class FramesPlayer(QWidget):
             b.setEnabled(False)
             b.setToolTip("save context | truth | prediction side by side")
 
+    def _build_layout(self, big) -> None:
         transport = QHBoxLayout()
         transport.addWidget(self.play_button)
         transport.addWidget(self.slider, 1)
@@ -127,18 +142,15 @@ class FramesPlayer(QWidget):
         transport.addWidget(self.speed_combo)
         actions = QHBoxLayout()
         actions.addWidget(self.frame_label, 1)
-        rollout_label = QLabel("rollout length")
-        rollout_label.setFont(big)
-        actions.addWidget(rollout_label)
-        actions.addWidget(self.length_spin)
-        actions.addWidget(self.rollout_button)
-        actions.addSpacing(16)
-        export_label = QLabel("export")
-        export_label.setFont(big)
-        actions.addWidget(export_label)
-        actions.addWidget(self.mp4_button)
-        actions.addWidget(self.gif_button)
-
+        for text, widgets in (("rollout length", (self.length_spin, self.rollout_button)),
+                              ("export", (self.mp4_button, self.gif_button))):
+            if text == "export":
+                actions.addSpacing(16)
+            label = QLabel(text)
+            label.setFont(big)
+            actions.addWidget(label)
+            for widget in widgets:
+                actions.addWidget(widget)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +163,7 @@ class FramesPlayer(QWidget):
         layout.addWidget(top, 3)
         layout.addWidget(self.state_view, 2)
 
-        self.timer = QTimer(self)
+    def _connect(self) -> None:
         self.timer.timeout.connect(self._tick)
         self.play_button.toggled.connect(self._on_play_toggled)
         self.speed_combo.currentIndexChanged.connect(self._update_interval)
@@ -189,6 +201,30 @@ class FramesPlayer(QWidget):
         self.slider.setValue(t)
         self.slider.blockSignals(blocked)
         self._show_step(t)
+
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty player of a new run: paused, no frames, no state, `text` in frame_label."""
+        self.pause()
+        self._context = self._truth = self._prediction = self._state = None
+        self._mse = np.zeros(0, np.float32)
+        self._name = ""
+        for key, item in self.images.items():
+            item.clear()
+            self._titles[key].setText(key, size=f"{self._title_pt:g}pt", bold=True, color=TITLE_COLOUR)
+        self.state_image.clear()
+        self.state_view.setVisible(False)
+        blocked = self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.blockSignals(blocked)
+        for b in (self.mp4_button, self.gif_button):
+            b.setEnabled(False)
+        self._empty_text = text
+        self.frame_label.setText(text)
+        self.mse_label.setText(" ")
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self._empty_text
 
     def show_frame(self, frame: np.ndarray, panel: str = "context") -> None:
         """Put one uint8 frame (H,W) or (H,W,3) in a panel, no copy and no scaling: the video fast path."""

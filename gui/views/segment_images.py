@@ -1,4 +1,5 @@
-"""Pictures of segmentations as uint8 RGB arrays: mask colours, overlays, error maps, IoU.
+"""Pictures of segmentations as uint8 RGB arrays: mask colours, overlays, error maps, IoU; and the
+segmentation view's result items (result_item).
 
 Pure NumPy (no Qt), so the segmentation view stays thin and these are easy to test.
 Class 0 is the background: it is left see-through in overlays and drawn black in mask pictures.
@@ -128,3 +129,23 @@ def mask_for_file(mask: np.ndarray, num_classes: int) -> np.ndarray:
     if num_classes <= 2:
         return np.where(ids != 0, 255, 0).astype(np.uint8)
     return np.clip(ids, 0, 255).astype(np.uint8)
+
+
+def result_item(arrays: dict, meta: dict, num_classes_hint: int) -> dict:
+    """One segmentation result for the view: its arrays checked and converted once, its IoU (from meta, else
+    computed when there is a truth), name and index."""
+    if "image" not in arrays or "prediction" not in arrays:
+        raise ValueError("a segmentation item needs 'image' and 'prediction' arrays")
+    image = as_rgb(arrays["image"])
+    prediction = np.asarray(arrays["prediction"]).astype(np.int64)
+    truth = arrays.get("truth")
+    truth = None if truth is None else np.asarray(truth).astype(np.int64)
+    for name, mask in (("prediction", prediction), ("truth", truth)):
+        if mask is not None and mask.shape != image.shape[:2]:
+            raise ValueError(f"{name} mask {mask.shape} does not match the image {image.shape[:2]}")
+    iou = meta.get("iou")
+    if iou is None and truth is not None:
+        iou = mean_iou(truth, prediction, num_classes_hint)
+    return {"image": image, "truth": truth, "prediction": prediction, "probability": arrays.get("probability"),
+            "name": str(meta.get("name", f"image {meta.get('index', '')}".strip())),
+            "index": meta.get("index"), "iou": float("nan") if iou is None else float(iou)}

@@ -26,26 +26,9 @@ from gui.views.thumbnail_model import ThumbnailListModel
 LOW_IOU = 0.5
 LOW_IOU_COLOUR = QColor("#d32f2f")
 THUMB_ALPHA = 0.55
+EMPTY_CAPTION = "No segmentation yet for this run."  # the caption while nothing is shown
+EMPTY_GALLERY = "the test images appear here when training ends, worst IoU first"
 MASK_FILES = ("mask", "overlay")  # what export_masks writes per result: <name>_mask.png, <name>_overlay.png
-
-
-def _item(arrays: dict, meta: dict, num_classes_hint: int) -> dict:
-    """One image's arrays, checked and converted once."""
-    if "image" not in arrays or "prediction" not in arrays:
-        raise ValueError("a segmentation item needs 'image' and 'prediction' arrays")
-    image = seg.as_rgb(arrays["image"])
-    prediction = np.asarray(arrays["prediction"]).astype(np.int64)
-    truth = arrays.get("truth")
-    truth = None if truth is None else np.asarray(truth).astype(np.int64)
-    for name, mask in (("prediction", prediction), ("truth", truth)):
-        if mask is not None and mask.shape != image.shape[:2]:
-            raise ValueError(f"{name} mask {mask.shape} does not match the image {image.shape[:2]}")
-    iou = meta.get("iou")
-    if iou is None and truth is not None:
-        iou = seg.mean_iou(truth, prediction, num_classes_hint)
-    return {"image": image, "truth": truth, "prediction": prediction, "probability": arrays.get("probability"),
-            "name": str(meta.get("name", f"image {meta.get('index', '')}".strip())),
-            "index": meta.get("index"), "iou": float("nan") if iou is None else float(iou)}
 
 
 class SegmentResultsModel(ThumbnailListModel):
@@ -100,10 +83,35 @@ class SegmentView(QWidget):
         self._probe: dict | None = None
         self._results: list[dict] = []
         self._current: int | str | None = None  # "probe", a result index, or None
+        self._empty_caption = EMPTY_CAPTION  # the caption while nothing is shown
 
         big = self.font()
         big.setPointSizeF(big.pointSizeF() * font_scale)
-        self.caption = QLabel("no segmentation yet: train a model or open one")
+        controls, mask_row = self._build_controls(big, font_scale)
+        self._build_display(font_scale)
+        gallery_box = self._build_gallery(big)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.display)
+        splitter.addWidget(gallery_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addLayout(mask_row)
+        layout.addWidget(splitter, 1)
+
+        self._mode_group.idToggled.connect(lambda _id, on: on and self._refresh())
+        self.truth_check.toggled.connect(self._refresh)
+        self.alpha_slider.valueChanged.connect(self._on_alpha)
+        self.probe_button.clicked.connect(self.show_live_probe)
+        self.gallery.clicked.connect(self._on_clicked)
+        self.gallery.activated.connect(self._on_clicked)
+        self._update_legend()
+
+    def _build_controls(self, big, font_scale: float) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The caption, the overlay / compare buttons, truth, mask opacity and live-probe: two rows."""
+        self.caption = QLabel(EMPTY_CAPTION)
         caption_font = self.font()
         caption_font.setPointSizeF(caption_font.pointSizeF() * font_scale * 1.1)
         caption_font.setBold(True)
@@ -141,7 +149,10 @@ class SegmentView(QWidget):
         mask_row.addSpacing(12)
         mask_row.addWidget(self.alpha_label)
         mask_row.addWidget(self.alpha_slider, 1)
+        return controls, mask_row
 
+    def _build_display(self, font_scale: float) -> None:
+        """What export_png saves: the caption, the overlay or the four compare panels, and the legend."""
         self.overlay_panel = ImagePanel("prediction over the image", font_scale=font_scale)
         self.panels = {key: ImagePanel(title, font_scale=font_scale) for key, title in
                        (("image", "image"), ("truth", "truth"), ("prediction", "prediction"),
@@ -156,13 +167,15 @@ class SegmentView(QWidget):
         self.stack.addWidget(compare)
         self.legend = ColourLegend(font_scale=font_scale)
 
-        self.display = QWidget()  # what export_png saves: caption, picture(s), legend
+        self.display = QWidget()
         display_layout = QVBoxLayout(self.display)
         display_layout.setContentsMargins(4, 4, 4, 4)
         display_layout.addWidget(self.caption)
         display_layout.addWidget(self.stack, 1)
         display_layout.addWidget(self.legend)
 
+    def _build_gallery(self, big) -> QWidget:
+        """The test images' thumbnails, worst IoU first, under their label."""
         self.model = SegmentResultsModel(self)
         self.gallery = QListView()
         self.gallery.setViewMode(QListView.ViewMode.IconMode)
@@ -173,7 +186,7 @@ class SegmentView(QWidget):
         self.gallery.setSpacing(4)
         self.gallery.setFont(big)
         self.gallery.setModel(self.model)
-        self.gallery_label = QLabel("the test images appear here when training ends, worst IoU first")
+        self.gallery_label = QLabel(EMPTY_GALLERY)
         self.gallery_label.setFont(big)
         self.gallery_label.setWordWrap(True)  # a long one-line label sets the window's minimum width
         gallery_box = QWidget()
@@ -182,31 +195,13 @@ class SegmentView(QWidget):
         gallery_layout.addWidget(self.gallery_label)
         gallery_layout.addWidget(self.gallery, 1)
         self._size_gallery()
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.display)
-        splitter.addWidget(gallery_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
-        layout.addLayout(mask_row)
-        layout.addWidget(splitter, 1)
-
-        self._mode_group.idToggled.connect(lambda _id, on: on and self._refresh())
-        self.truth_check.toggled.connect(self._refresh)
-        self.alpha_slider.valueChanged.connect(self._on_alpha)
-        self.probe_button.clicked.connect(self.show_live_probe)
-        self.gallery.clicked.connect(self._on_clicked)
-        self.gallery.activated.connect(self._on_clicked)
-        self._update_legend()
+        return gallery_box
 
     # --- public API -------------------------------------------------------------------
     def show_probe(self, arrays: dict, meta: dict) -> None:
         """The live training snapshot; shown unless the user is looking at a result."""
         self._set_classes(meta, arrays)
-        self._probe = _item(arrays, meta, len(self._names))
+        self._probe = seg.result_item(arrays, meta, len(self._names))
         self.probe_button.setEnabled(True)
         if self._current in (None, "probe"):
             self._current = "probe"
@@ -216,7 +211,7 @@ class SegmentView(QWidget):
         """The test images: fills the gallery (worst IoU first) and shows the worst one."""
         if items:
             self._set_classes(items[0][1], items[0][0])
-        self._results = [_item(arrays, meta, len(self._names)) for arrays, meta in items]
+        self._results = [seg.result_item(arrays, meta, len(self._names)) for arrays, meta in items]
         self.model.set_items(self._results, self._lut)
         n, known = len(self._results), int(np.isfinite([it["iou"] for it in self._results]).sum())
         mean = np.nanmean([it["iou"] for it in self._results]) if known else float("nan")
@@ -243,11 +238,18 @@ class SegmentView(QWidget):
             self.gallery.clearSelection()
             self._refresh()
 
-    def clear(self) -> None:
+    def clear(self, text: str = EMPTY_CAPTION) -> None:
+        """Back to the empty view of a new run: no probe, no results; `text` as the caption, EMPTY_GALLERY."""
+        self._empty_caption = text
         self._probe, self._results, self._current = None, [], None
         self.model.set_items([], self._lut)
         self.probe_button.setEnabled(False)
+        self.gallery_label.setText(EMPTY_GALLERY)
         self._refresh()
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self._empty_caption
 
     def gallery_order(self) -> list[int]:
         """Result indices in gallery order (worst IoU first)."""
@@ -337,7 +339,7 @@ class SegmentView(QWidget):
         self.stack.setCurrentIndex(mode)
         self._update_legend()
         if it is None:
-            self.caption.setText("no segmentation yet: train a model or open one")
+            self.caption.setText(self._empty_caption)
             self.overlay_panel.set_image(None)
             for panel in self.panels.values():
                 panel.set_image(None)

@@ -48,7 +48,10 @@ def frame_at(context, truth, prediction, t: int):
     if t < m:
         return context[t], None, None, -1
     k = t - m
-    pick = (lambda seq: seq[k] if seq is not None and k < len(seq) else None)
+
+    def pick(seq):  # the k-th predicted step, or None where the sequence has none
+        return seq[k] if seq is not None and k < len(seq) else None
+
     return context[m - 1], pick(truth), pick(prediction), k
 
 

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gui.views.hidden_state import READ_ORDERS, probe_image_plot, read_span, show_probe_image, span_path
 from gui.views.grad_curve import fit_axes
 from gui.views.loss_plot import GridAxis
+from gui.views.trajectory_stats import forget_summary, separation
 
 # Okabe-Ito without its pale yellow, then Paul Tol's muted wine, teal and olive: ten classes (digits)
 # that colour-blind viewers can tell apart.
@@ -26,30 +27,14 @@ HIST_BINS = 20
 DIM = QtGui.QColor(150, 150, 150, 185)  # washes black and white alike toward grey: "not read yet"
 CURRENT = QtGui.QColor(255, 200, 0)
 UNIT_WORDS = {"rows": "rows", "cols": "columns", "pixels": "pixels"}
+EMPTY_TEXT = "No trajectories yet for this run."  # the placeholder of an empty view
+NO_STEP = "step – / –"
 
 
 def class_color(index: int) -> QtGui.QColor:
     if index < len(CLASS_COLORS):
         return QtGui.QColor(CLASS_COLORS[index])
     return pg.intColor(index, hues=max(index + 1, 12))
-
-
-def separation(points: np.ndarray, labels: np.ndarray) -> float:
-    """Spread of the class centres divided by the spread within classes (points (N, 2)); nan if undefined."""
-    classes = np.unique(labels)
-    if len(classes) < 2:
-        return float("nan")
-    centres = np.stack([points[labels == c].mean(axis=0) for c in classes])
-    between = np.linalg.norm(centres - centres.mean(axis=0), axis=1).mean()
-    within = np.mean([np.linalg.norm(points[labels == c] - centres[i], axis=1).mean()
-                      for i, c in enumerate(classes)])
-    return float(between / within) if within > 0 else float("nan")
-
-
-def forget_summary(values: np.ndarray) -> str:
-    kept, gone = float(np.mean(values > 0.9)), float(np.mean(values < 0.1))
-    return (f"mean {float(np.mean(values)):.2f}: {100 * kept:.0f} % of the values are above 0.9 (kept), "
-            f"{100 * gone:.0f} % below 0.1 (forgotten)")
 
 
 class TrajectoryView(QtWidgets.QWidget):
@@ -74,7 +59,20 @@ class TrajectoryView(QtWidgets.QWidget):
         self._scatters: list[pg.ScatterPlotItem] = []
         self._trails: list[pg.PlotDataItem] = []
 
-        # scatter of hidden states
+        self._build_scatter()
+        # probe image with the part read so far
+        (self._image_widget, self._image_plot, self.image_item, self._dim_item,
+         self._current_item) = probe_image_plot(DIM, CURRENT, 90)
+        self._build_histogram()
+        self._build_time_controls()
+        self.placeholder = QtWidgets.QLabel(EMPTY_TEXT)
+        self.placeholder.setStyleSheet("color: gray;")
+        self._lay_out()
+        self.set_font_size(font_size)
+        self._set_forget(None)
+
+    def _build_scatter(self) -> None:
+        """The plot of hidden states with the probe sample's path and star, and the title above it."""
         self._plot = pg.PlotWidget(axisItems={"left": GridAxis("left"), "bottom": GridAxis("bottom")})
         self._item = self._plot.getPlotItem()
         self._item.showGrid(x=True, y=True, alpha=0.2)
@@ -93,11 +91,8 @@ class TrajectoryView(QtWidgets.QWidget):
                                       "squeezed to 2-D. As more is read, the classes should move apart.")
         self.title.setWordWrap(True)
 
-        # probe image with the part read so far
-        (self._image_widget, self._image_plot, self.image_item, self._dim_item,
-         self._current_item) = probe_image_plot(DIM, CURRENT, 90)
-
-        # forget-gate histogram
+    def _build_histogram(self) -> None:
+        """The forget-gate histogram and its caption (hidden for cells without a forget gate)."""
         self._hist_plot = pg.PlotWidget(axisItems={"left": GridAxis("left"), "bottom": GridAxis("bottom")})
         self._hist = self._hist_plot.getPlotItem()
         self._hist.setMenuEnabled(False)
@@ -112,19 +107,20 @@ class TrajectoryView(QtWidgets.QWidget):
         self.hist_caption = QtWidgets.QLabel("Forget gate: values near 1 keep memory, near 0 forget.")
         self.hist_caption.setWordWrap(True)
 
-        # time controls
+    def _build_time_controls(self) -> None:
         self.play_button = QtWidgets.QPushButton("▶ Play")
         self.play_button.setCheckable(True)
         self.play_button.toggled.connect(self._on_play_toggled)
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(self.set_time)
-        self.step_label = QtWidgets.QLabel("step – / –")
+        self.step_label = QtWidgets.QLabel(NO_STEP)
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._advance)
         self._stride = 1
         self.animation_ms = ANIMATION_MS  # one pass over all steps
 
+    def _lay_out(self) -> None:
         side = QtWidgets.QVBoxLayout()
         side.addWidget(self._image_widget, 3)
         side.addWidget(self._hist_plot, 2)
@@ -138,10 +134,9 @@ class TrajectoryView(QtWidgets.QWidget):
         controls.addWidget(self.step_label)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.placeholder)
         layout.addLayout(body, 1)
         layout.addLayout(controls)
-        self.set_font_size(font_size)
-        self._set_forget(None)
 
     # ---- public API -------------------------------------------------------------------
     def set_trajectories(self, points: np.ndarray, labels: np.ndarray, class_names: list[str],
@@ -173,8 +168,33 @@ class TrajectoryView(QtWidgets.QWidget):
         blocked = self.slider.blockSignals(True)
         self.slider.setRange(0, steps - 1)
         self.slider.blockSignals(blocked)
+        self.placeholder.setVisible(False)
         self._t = -1  # force a redraw
         self.set_time(steps - 1)
+
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty view of a new run: stopped, no dots, image or gates; `placeholder` shows `text`."""
+        self.stop()
+        self._points, self._labels = np.zeros((0, 1, 2), np.float32), np.zeros(0, np.int64)
+        self._members, self._class_names, self._probe_index = [], [], None
+        self._rebuild_items()
+        self._set_axes(None)
+        self.image_item.clear()
+        for item in (self._dim_item, self._current_item):
+            item.setPath(QtGui.QPainterPath())
+        self._image_shape, self._t = (0, 0), 0
+        self._image_plot.setTitle("what has been read", size=f"{self._font.pointSizeF()}pt")
+        self._set_forget(None)
+        blocked = self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.blockSignals(blocked)
+        self.step_label.setText(NO_STEP)
+        self.placeholder.setText(text)
+        self.placeholder.setVisible(True)
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self.placeholder.text()
 
     def set_time(self, t: int) -> None:
         """Show step t (0-based): dots at points[:, t], trails over the last steps, the read region."""
@@ -253,7 +273,7 @@ class TrajectoryView(QtWidgets.QWidget):
 
     def set_font_size(self, pt: float) -> None:
         self._font.setPointSizeF(pt)
-        for label in (self.title, self.hist_caption, self.step_label):
+        for label in (self.title, self.hist_caption, self.step_label, self.placeholder):
             label.setFont(self._font)
         self.play_button.setFont(self._font)
         for plot in (self._item, self._hist):

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.views import sequence_frames as sf
-from gui.views.frames_player import MAX_CHANNELS, FramesPlayer
+from gui.views.frames_player import EMPTY_TEXT, MAX_CHANNELS, FramesPlayer
 
 H, W = 24, 32
 
@@ -165,6 +165,25 @@ def test_new_sequence_keeps_position_and_bad_input_raises(player):
         player.show_sequence({"context": moving_square(2), "prediction": np.zeros((2, 5, 5), np.float32)})
     with pytest.raises(ValueError):
         player.show_sequence({"prediction": moving_square(2)})
+
+
+def test_clear_empties_the_player_for_a_new_run(player, qtbot):
+    state = np.ones((4, 3, 4, 4), np.float32)
+    player.show_sequence(sequence(state=state), {"name": "old run"})
+    player.set_step(6)
+    player.play()
+    player.clear()
+    assert not player.is_playing() and player.step_count() == 0 and player.slider.maximum() == 0
+    assert all(shown(player, key) is None for key in ("context", "truth", "prediction"))
+    assert player.frame_label.text() == EMPTY_TEXT == "No sequence yet for this run."
+    assert not player.state_view.isVisible() and player.state_image.image is None
+    assert player.panel_title("context") == "context" and "old run" not in player.frame_label.text()
+    assert not player.mp4_button.isEnabled() and player.frames_for_export().shape[0] == 0
+    assert len(player.frame_mse()) == 0 and not player.mse_label.text().strip()
+    player.show_sequence(sequence())  # and it fills again
+    assert player.step_count() == 9 and shown(player, "context") is not None
+    player.clear("run B (Edge maps) sends none")
+    assert player.frame_label.text() == player.placeholder_text() == "run B (Edge maps) sends none"
 
 
 def test_float_frames_with_nan_and_out_of_range_values():

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gui.views import segment_images as seg
-from gui.views.segment_view import SegmentView
+from gui.views.segment_view import EMPTY_CAPTION, EMPTY_GALLERY, SegmentView
 
 H, W = 48, 64
 
@@ -137,6 +137,21 @@ def test_probe_updates_do_not_rebuild_the_gallery(view):
     assert view.current() == 0  # a result the user looks at is not replaced by the probe
     view.show_live_probe()
     assert view.current() == "probe" and "p4" in view.caption.text()
+
+
+def test_clear_empties_the_view_for_a_new_run(view):
+    view.show_probe(blob_scene(0), {"class_names": ["background", "horse"], "name": "old probe"})
+    view.show_results(results([3, 1]))
+    assert view.model.rowCount() == 2 and "2 test images" in view.gallery_label.text()
+    view.clear()
+    assert view.current() is None and view.model.rowCount() == 0 and not view.probe_button.isEnabled()
+    assert view.caption.text() == EMPTY_CAPTION == "No segmentation yet for this run."
+    assert view.gallery_label.text() == EMPTY_GALLERY and view.overlay_array() is None
+    assert all(a is None for a in view.panel_arrays().values()) and not view.mask_files("out")
+    view.show_live_probe()  # the old probe is gone too
+    assert view.current() is None
+    view.clear("run B (Edge maps) sends none")
+    assert view.caption.text() == view.placeholder_text() == "run B (Edge maps) sends none"
 
 
 def test_export_masks_writes_ids_and_overlays(view, tmp_path):

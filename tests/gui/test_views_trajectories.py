@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from gui.views.trajectories import TrajectoryView, separation
+from gui.views.trajectories import EMPTY_TEXT, TrajectoryView
+from gui.views.trajectory_stats import separation
 
 
 def spirals(n_per=20, steps=28, classes=3, seed=0):
@@ -101,6 +102,29 @@ def test_probe_sample_is_drawn_up_to_t(view):
     x, y = view._probe_line.getData()
     np.testing.assert_allclose(np.column_stack([x, y]), points[4, :8])
     assert "probe sample" in view.legend_names()
+
+
+def test_clear_stops_and_empties_the_view_for_a_new_run(view):
+    points, labels = spirals()
+    assert not view.placeholder.isHidden() and view.placeholder.text() == EMPTY_TEXT
+    view.set_trajectories(points, labels, ["a", "b", "c"], np.ones((28, 28)), "rows", np.full(50, 0.9),
+                          np.array([0.4, 0.2]), probe_index=4)
+    view.set_time(3)
+    view.play()
+    assert view.placeholder.isHidden() and view.is_playing()
+    view.clear()
+    assert not view.is_playing() and view.play_button.text() == "▶ Play"
+    assert not view.placeholder.isHidden() and view.placeholder.text() == "No trajectories yet for this run."
+    assert view.legend_names() == [] and view._probe_line.getData()[0] is None  # no probe path
+    assert view.image_item.image is None and view.read_rect().isEmpty() and view.dim_rect().isEmpty()
+    assert view._hist_plot.isHidden() and view.histogram()[0].size == 0
+    assert "%" not in view.axis_label("bottom") and view.step_label.text() == "step – / –"
+    assert view.slider.maximum() == 0
+    view.set_trajectories(points, labels, ["a", "b", "c"])  # and it fills again
+    assert view.time() == 27 and len(view.class_points(0)) == 20
+    view.clear("run B (Edge maps) sends none")
+    assert view.placeholder.text() == view.placeholder_text() == "run B (Edge maps) sends none"
+    assert not view.placeholder.isHidden()
 
 
 def test_classes_move_apart_over_time():
