@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHBoxLayout
 BLUE = np.array([8, 69, 148], np.float32)
 RED = np.array([203, 24, 29], np.float32)
 WHITE = np.array([255, 255, 255], np.float32)
+EMPTY_TEXT = "No predictions yet for this run."  # the title of an empty matrix
 
 
 def row_shares(matrix: np.ndarray) -> np.ndarray:
@@ -93,8 +94,9 @@ class ConfusionMatrixView(QWidget):
         self._matrix = np.zeros((0, 0), np.int64)
         self._names: list[str] = []
         self._texts: list[pg.TextItem] = []
+        self._empty_text = EMPTY_TEXT  # the title while there is no prediction
 
-        self.title = QLabel("no predictions yet")
+        self.title = QLabel(EMPTY_TEXT)
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
@@ -183,10 +185,30 @@ class ConfusionMatrixView(QWidget):
         self.vb.setRange(xRange=(0, max(k, 1)), yRange=(0, max(k, 1)), padding=0)
         total, correct = int(matrix.sum()), int(np.trace(matrix))
         self.title.setText(f"accuracy {100.0 * correct / total:.1f}% on {total:,} samples" if total
-                           else "no predictions yet")
+                           else self._empty_text)
         self.per_class.set_matrix(matrix, names)
         self.clear_highlight()
         self._fit_text()
+
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty matrix of a new run: no cells, ticks, table rows or highlight; the title shows
+        `text`. The cell labels are kept (blank) for the next matrix of the same size."""
+        self._matrix, self._names = np.zeros((0, 0), np.int64), []
+        self.image.clear()
+        for label in self._texts:
+            label.setText("")
+        for side in ("left", "bottom"):
+            self.plot.getPlotItem().getAxis(side).setTicks([[], []])
+        self._empty_text = text
+        self.title.setText(text)
+        self.hover_label.setText(" ")
+        self.plot.setToolTip("")
+        self.per_class.setRowCount(0)
+        self.clear_highlight()
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self._empty_text
 
     def matrix(self) -> np.ndarray:
         return self._matrix.copy()

@@ -17,6 +17,7 @@ from gui.views.thumbnail_model import ThumbnailListModel
 MISTAKE_COLOR = QColor("#d32f2f")
 MISTAKE_TINT = QColor(229, 57, 53, 45)
 SORT_MODES = ("index", "confidence high → low", "confidence low → high")
+EMPTY_TEXT = "No predictions yet for this run."  # count_label of an empty gallery
 
 
 class PredictionModel(ThumbnailListModel):
@@ -111,6 +112,7 @@ class Gallery(QWidget):
         super().__init__(parent)
         self._model = PredictionModel(self)
         self._subset: tuple[int | None, int | None] = (None, None)
+        self._empty_text = EMPTY_TEXT  # count_label while there are no items
 
         self.mistakes_only = QCheckBox("mistakes only")
         self.sort_combo = QComboBox()
@@ -202,6 +204,22 @@ class Gallery(QWidget):
         self.clear_filter_button.setVisible(active)
         self._refilter()
 
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty gallery of a new run: no items and no cell filter (an earlier run's filter left
+        the next run at "showing 0 of 200"); count_label shows `text`. "mistakes only", the sort and the
+        size are the user's choices and stay."""
+        self._empty_text = text
+        self._subset = (None, None)
+        self.clear_filter_button.setVisible(False)
+        self._model.set_data(np.zeros((0, 1, 1), np.float32), np.zeros(0, np.int64), np.zeros(0, np.int64),
+                             np.zeros(0, np.float32), [])
+        self._apply_grid()
+        self._refilter()
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self._empty_text
+
     def set_thumb_size(self, size: int) -> None:
         size = int(size)
         if self.size_slider.value() != size:
@@ -241,7 +259,7 @@ class Gallery(QWidget):
             idx = idx[np.argsort(m.confidence[idx], kind="stable")]
         m.set_order(idx)
         total = len(m.true)
-        self.count_label.setText(f"showing {len(idx):,} of {total:,}" if total else "no predictions yet")
+        self.count_label.setText(f"showing {len(idx):,} of {total:,}" if total else self._empty_text)
 
     def _apply_grid(self) -> None:
         m = self._model

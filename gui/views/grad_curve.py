@@ -18,6 +18,7 @@ EXTRA_COLORS = ("#E69F00", "#CC79A7", "#56B4E9", "#000000")
 CELL_ORDER = ("rnn", "lstm", "gru")
 MAX_RUNS = 9
 OLD_ALPHA = 110
+EMPTY_TEXT = "No gradient yet for this run: it is measured while a network trains."  # caption, no curves
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 FRACTION_WORDS = {-1: "a tenth", -2: "a hundredth", -3: "a thousandth", -6: "a millionth",
                   -9: "a billionth", -12: "a trillionth"}
@@ -171,7 +172,8 @@ class GradientCurveView(QtWidgets.QWidget):
         self._legend = self._item.addLegend(offset=(-10, -10))  # bottom right: curves rise to the right
         self._title = "How much gradient reaches each time step"
 
-        self.caption = QtWidgets.QLabel("No gradient yet: it is measured while a network trains.")
+        self._empty_text = EMPTY_TEXT  # the caption while there are no curves
+        self.caption = QtWidgets.QLabel(EMPTY_TEXT)
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.caption.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -201,11 +203,17 @@ class GradientCurveView(QtWidgets.QWidget):
             self._restyle()
         self._update_caption()
 
-    def clear(self) -> None:
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Remove every run's curve (a new run's axes may mean something else); the caption shows `text`."""
+        self._empty_text = text
         for label in list(self._runs):
             self._remove(label)
         self._latest = ""
         self._update_caption()
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self._empty_text
 
     def run_labels(self) -> list[str]:
         return list(self._runs)
@@ -308,7 +316,7 @@ class GradientCurveView(QtWidgets.QWidget):
     def _update_caption(self) -> None:
         curves = self._caption_curves()
         if not curves:
-            self.caption.setText("No gradient yet: it is measured while a network trains.")
+            self.caption.setText(self._empty_text)
             return
         text = describe_curves(curves, self._unit, html=True)
         latest = self._runs.get(self._latest)

@@ -13,6 +13,7 @@ READ_ORDERS = ("rows", "cols", "pixels")
 HIGHLIGHT = QtGui.QColor(255, 200, 0)
 ALREADY_READ = QtGui.QColor(0, 170, 255, 70)
 CURSOR_PEN = pg.mkPen("#ffbf00", width=2)
+EMPTY_TEXT = "No hidden states yet for this run."  # the placeholder of an empty view
 
 
 def read_span(order: str, t: int, steps: int, height: int, width: int) -> tuple[int, int]:
@@ -172,7 +173,9 @@ class HiddenStateView(QtWidgets.QWidget):
         self._built: dict[str, _Panel] = {}  # made by prepare(), not yet shown
         self._moving_cursor = False
 
-        self.caption = QtWidgets.QLabel("no probe yet")
+        self.caption = QtWidgets.QLabel(" ")
+        self.placeholder = QtWidgets.QLabel(EMPTY_TEXT)  # shown while there are no states
+        self.placeholder.setStyleSheet("color: gray;")
         self.step_label = QtWidgets.QLabel("step – / –")
         self.probe_spin = QtWidgets.QSpinBox()
         self.probe_spin.setRange(0, 0)
@@ -180,7 +183,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self.probe_spin.valueChanged.connect(self.probeChanged)
         self.follow_check = QtWidgets.QCheckBox("cursor follows mouse")
         self.follow_check.setChecked(True)
-        for label in (self.caption, self.step_label):
+        for label in (self.caption, self.step_label, self.placeholder):
             label.setFont(self._font)
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.caption, 1)
@@ -208,6 +211,7 @@ class HiddenStateView(QtWidgets.QWidget):
         body.addWidget(self._heat_widget, 3)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.placeholder)
         layout.addLayout(body, 1)
 
     # ---- public API -------------------------------------------------------------------
@@ -225,7 +229,24 @@ class HiddenStateView(QtWidgets.QWidget):
             self._steps = steps
             self._t = min(self._t, max(steps - 1, 0))
         self._set_caption(meta or {})
+        self.placeholder.setVisible(not names)
         self.set_time(self._t)
+
+    def clear(self, text: str = EMPTY_TEXT) -> None:
+        """Back to the empty view of a new run: no heatmaps, no probe image; `placeholder` shows `text`.
+        The probe sample spin box is kept: it counts the data's probe samples, not the run's."""
+        self._heat_layout.clear()
+        self._panels = {}
+        self.image_item.clear()
+        self._image_shape, self._steps, self._t = (0, 0), 0, 0
+        self.caption.setText(" ")
+        self.placeholder.setText(text)
+        self.placeholder.setVisible(True)
+        self.set_time(0)
+
+    def placeholder_text(self) -> str:
+        """What the view says while it has nothing to show (EMPTY_TEXT or the text given to clear)."""
+        return self.placeholder.text()
 
     def prepare(self, names: list[str]) -> bool:
         """Build the panel of one of `names` that set_states would have to build; True once none is left.

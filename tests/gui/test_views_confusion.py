@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
-from gui.views.confusion import ConfusionMatrixView, row_shares
+from gui.views.confusion import EMPTY_TEXT, ConfusionMatrixView, row_shares
 
 NAMES = ["zero", "one", "two", "three"]
 # Asymmetric on purpose: 1 is often taken for 3, 3 never for 1 (a transposed view would show it).
@@ -80,6 +80,22 @@ def test_hover_describes_cell(view, qtbot):
     assert view.hover_label.text() == "true one, predicted three: 20 (40.0%)"
     view._on_mouse_moved(view.vb.mapViewToScene(QPointF(9.5, 9.5)))
     assert view.hover_label.text().strip() == ""
+
+
+def test_clear_empties_the_matrix_for_a_new_run(view, qtbot):
+    view.set_highlight(1, 3)
+    view.clear()
+    assert view.matrix().shape == (0, 0) and view.class_names() == [] and view.image.image is None
+    assert all(t.toPlainText() == "" for t in view._texts) and view.per_class.rowCount() == 0
+    assert not view.highlight.isVisible() and view.hover_label.text().strip() == ""
+    assert view.title.text() == EMPTY_TEXT == "No predictions yet for this run."
+    center = view.cell_center_in_viewport(1, 1)  # no cell to describe or click any more
+    with qtbot.assertNotEmitted(view.cellClicked):
+        qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    view.set_matrix(MATRIX[:2, :2], NAMES[:2])  # and it fills again
+    assert view.title.text().startswith("accuracy 100.0%") and view.per_class.rowCount() == 2
+    view.clear("run B (Edge maps) sends none")
+    assert view.title.text() == view.placeholder_text() == "run B (Edge maps) sends none"
 
 
 def test_rejects_non_square(view):

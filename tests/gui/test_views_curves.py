@@ -196,6 +196,19 @@ def test_training_curves_switch_x_axis_repushes_all_runs(curves):
     assert curves.x_axis_combo.currentText() == "steps"
 
 
+def test_training_curves_clear_all_empties_both_plots_for_a_new_run(curves):
+    curves.add_point("loss", "train", 0, 0, 1.0)
+    curves.add_point("metric", "val", 0, 0, 0.5)
+    curves.refresh()
+    curves.new_run("second")
+    curves.add_point("loss", "train", 0, 0, 0.9)
+    curves.refresh()
+    curves.clear_all()
+    for plot in (curves.loss_plot, curves.metric_plot):
+        assert data_items(plot) == [] and legend_names(plot) == [] and plot.old_run_labels() == []
+        assert plot.series_names() == []
+
+
 def test_training_curves_log_checkbox(curves):
     curves.log_check.setChecked(True)
     assert curves.loss_plot.is_log_y()

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from gui.views.gallery import Gallery, PredictionModel
+from gui.views.gallery import EMPTY_TEXT, Gallery, PredictionModel
 from gui.views.image_utils import qimage_to_array, to_pixmap, to_qimage
 from gui.views.thumbnails import ThumbnailGrid
 
@@ -73,6 +73,20 @@ def test_subset_from_confusion_cell(gallery):
     gallery.clear_filter_button.click()
     assert len(gallery.visible_indices()) == 60
     assert gallery.clear_filter_button.isHidden()
+
+
+def test_clear_empties_the_gallery_and_its_cell_filter_for_a_new_run(gallery):
+    gallery.show_subset(4, 9)  # a confusion cell of the earlier run
+    assert len(gallery.visible_indices()) >= 2 and not gallery.clear_filter_button.isHidden()
+    gallery.clear()
+    assert gallery._model.rowCount() == 0 and len(gallery.visible_indices()) == 0
+    assert gallery.count_label.text() == EMPTY_TEXT == "No predictions yet for this run."
+    assert gallery.clear_filter_button.isHidden()
+    images, true, pred, confidence = make_predictions(seed=2)
+    gallery.set_items(images, true, pred, confidence, NAMES)  # the next run shows all, not "0 of 60"
+    assert gallery.count_label.text() == "showing 60 of 60"
+    gallery.clear("run B (Edge maps) sends none")
+    assert gallery.count_label.text() == gallery.placeholder_text() == "run B (Edge maps) sends none"
 
 
 def test_double_click_emits_original_index(gallery, qtbot):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from gui.views.grad_curve import (CELL_COLORS, GradientCurveView, describe_curves, gradient_ratio,
+from gui.views.grad_curve import (CELL_COLORS, EMPTY_TEXT, GradientCurveView, describe_curves, gradient_ratio,
                                   orders_words, ratio_text)
 
 
@@ -33,6 +33,19 @@ def test_log_axis_and_curve_data_equal_the_norms(view):
     np.testing.assert_array_equal(item.xData, np.arange(1, 29))
     np.testing.assert_allclose(item.yData, norms)
     np.testing.assert_allclose(view.norms("rnn"), norms)
+
+
+def test_clear_removes_every_curve_for_a_new_run(view):
+    view.add_norms("rnn", "rnn", decaying(6), step=10)
+    view.add_norms("lstm", "lstm", decaying(1), step=10)
+    assert "RNN" in view.caption_text()
+    view.clear()
+    assert view.run_labels() == [] and view.legend_names() == [] and view.plot_item().listDataItems() == []
+    assert view.caption.text() == EMPTY_TEXT and EMPTY_TEXT.startswith("No gradient yet for this run")
+    view.add_norms("gru", "gru", decaying(0.5), step=3)  # the next run draws alone
+    assert view.run_labels() == ["gru"] and view.legend_names() == ["GRU"]
+    view.clear("run B (Edge maps) sends none")
+    assert view.caption.text() == view.placeholder_text() == "run B (Edge maps) sends none"
 
 
 def test_latest_curve_of_a_run_replaces_the_previous_one(view):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gui.views.hidden_state import HiddenStateView, read_span
+from gui.views.hidden_state import EMPTY_TEXT, HiddenStateView, read_span
 
 LSTM_KEYS = ("hidden", "cell", "input gate", "forget gate", "output gate")
 GRU_KEYS = ("hidden", "reset gate", "update gate")
@@ -146,6 +146,24 @@ def test_caption_and_image_orientation(view):
     bottom = vb.mapViewToScene(QtCore.QPointF(14, 27.5))
     assert top.y() < bottom.y()  # row 0 is drawn at the top
     np.testing.assert_array_equal(view.image_item.image, image)
+
+
+def test_clear_empties_the_view_for_a_new_run(view):
+    assert not view.placeholder.isHidden() and view.placeholder.text() == EMPTY_TEXT
+    image = np.ones((28, 28), np.float32)
+    view.set_states(image, make_states(LSTM_KEYS), {"label": 3, "prediction": 5})
+    view.set_time(9)
+    assert view.placeholder.isHidden() and view.highlight_rect().height() > 0
+    view.clear()
+    assert view.panel_names() == [] and not view._heat_layout.items and view.image_item.image is None
+    assert "<b>3</b>" not in view.caption.text() and view.step_label.text() == "step – / –"
+    assert view.highlight_rect().isEmpty() and view.time() == 0
+    assert not view.placeholder.isHidden() and view.placeholder.text() == "No hidden states yet for this run."
+    view.set_states(image, make_states(GRU_KEYS), {})  # a GRU run after the LSTM one
+    assert view.panel_names() == list(GRU_KEYS) and view.placeholder.isHidden()
+    view.clear("run B (Edge maps) sends none")  # the caller may say why there is nothing
+    assert view.placeholder.text() == view.placeholder_text() == "run B (Edge maps) sends none"
+    assert not view.placeholder.isHidden()
 
 
 def test_render_realistic_size(view, tmp_path):
