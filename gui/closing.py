@@ -53,7 +53,8 @@ class WindowCloser(QObject):
         w = self.w
         w.session.begin_shutdown()  # first: events still queued from the run are ignored from now on
         w.video.shutdown(0)
-        w.task_pages.shutdown(0)
+        w.router.stop()  # nothing more is drawn
+        w.frames_page.shutdown(0)
         w.gates.shutdown(0)
         for keeper in self.keepers():  # anything else that keeps threads
             keeper.close()

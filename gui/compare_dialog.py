@@ -8,11 +8,12 @@ import shutil
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Slot
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
+from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSpinBox, QVBoxLayout)
 
 from engine import presets
+from engine.tasks import registry
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
 from gui.run_presenter import clock
@@ -29,9 +30,11 @@ CELL_TIPS = {"rnn": "plain tanh RNN: its gradient fades over long sequences",
 
 
 class CompareDialog(QDialog):
-    def __init__(self, window):
-        super().__init__(window)
-        self.w = window
+    busyChanged = Signal(bool)  # a comparison started (True) or ended: the window's Train waits meanwhile
+
+    def __init__(self, session, model_panel, dialogs, font_size: float = 12, parent=None):
+        super().__init__(parent)
+        self.session, self.model_panel, self.dialogs = session, model_panel, dialogs
         self.setWindowTitle("Compare cells")
         self.setObjectName("compare dialog")
         self.resize(1300, 860)
@@ -75,7 +78,7 @@ class CompareDialog(QDialog):
         status = QHBoxLayout()
         status.addWidget(self.progress)
         status.addWidget(self.status, 1)
-        self.view = CompareView(font_size=getattr(window.controller, "font_size", 12))
+        self.view = CompareView(font_size=font_size)
         layout = QVBoxLayout(self)
         layout.addLayout(cells)
         layout.addWidget(self.about)
@@ -103,8 +106,8 @@ class CompareDialog(QDialog):
 
     def settings(self) -> dict:
         """The runs' shared settings: the model panel's, with the dialog's epochs, hidden size and choices."""
-        cfg = {**self.w.model_panel.config(), "epochs": self.epochs.value(), "hidden": self.hidden.value(),
-               "data": self.w.session.spec}
+        cfg = {**self.model_panel.config(), "epochs": self.epochs.value(), "hidden": self.hidden.value(),
+               "data": self.session.spec}
         if self.plain.isChecked():
             cfg.update(PLAIN)
         return cfg
@@ -112,9 +115,9 @@ class CompareDialog(QDialog):
     @Slot()
     def _describe_settings(self) -> None:
         if self.sender() is not self.plain:
-            self.hidden.setValue(self.w.model_panel.config()["hidden"])
+            self.hidden.setValue(self.model_panel.config()["hidden"])
         cfg = self.settings()
-        spec = self.w.session.spec or "no data loaded yet"
+        spec = self.session.spec or "no data loaded yet"
         extra = []
         if cfg["layers"] > 1 or cfg["bidirectional"]:
             extra.append("tip: one layer, one direction gives the gradient a single path back through time")
@@ -138,7 +141,7 @@ class CompareDialog(QDialog):
     def start(self) -> None:
         if self.running:
             return
-        session = self.w.session
+        session = self.session
         cells = self.chosen_cells()
         problem = ("No data", "Load data before comparing.", "File ▸ Demo data loads handwritten digits.") \
             if session.data is None else \
@@ -148,16 +151,16 @@ class CompareDialog(QDialog):
             if session.running else \
             ("This data is not for this task", f"{session.spec} is data for {', '.join(session.data.tasks)}.",
              "Pick its task in the model panel, or load other data.") \
-            if not session.data.fits(self.w.model_panel.current_task()) else None
+            if not session.data.fits(self.model_panel.current_task()) else None
         if problem is not None:
-            self.w.controller.error(*problem)
+            self.dialogs.error(*problem)
             return
         config = self.settings()
         self._out = session.runs_dir / time.strftime("compare-%H%M%S")
         self.result, self._cancelled, self._pending = None, False, {}
         self.live = LiveRuns(cells)
         self.view.set_runs([])
-        self.view.set_axis_label(axis_label(config["read"]))
+        self.view.set_axis_label(axis_label(registry.spec(config["task"]).steps_are(config)))
         self._worker = CompareWorker(config, cells, str(self._out))
         self._worker.event.connect(self.on_event)
         self._worker.finished.connect(self.on_finished)
@@ -183,10 +186,7 @@ class CompareDialog(QDialog):
         self.cancel_button.setEnabled(busy)
         for widget in (*self.boxes.values(), self.epochs, self.hidden, self.plain):
             widget.setEnabled(not busy)
-        a = self.w.actions_by_name
-        a["train"].setEnabled(not busy and self.w.session.state == "idle")
-        if not busy:
-            self.w.controller.on_state(self.w.session.state)
+        self.busyChanged.emit(busy)
 
     # ---- from the worker (queued into this thread) ----
     @Slot(str, object)
@@ -248,7 +248,7 @@ class CompareDialog(QDialog):
     def on_failed(self, message: str, hint: str) -> None:
         if not self._closed:
             self.status.setText(f"failed: {message}")
-            self.w.controller.error("Comparison failed", message, hint)
+            self.dialogs.error("Comparison failed", message, hint)
 
     @Slot()
     def on_done(self) -> None:
@@ -263,13 +263,11 @@ class CompareDialog(QDialog):
     def export_report(self) -> None:
         report = Path(self.result["report"]) if self.result and self.result.get("report") else None
         if report is None or not report.is_file():
-            self.w.controller.error("No report yet", "The report is written when a comparison ends.",
-                                    "Press Start and wait for the runs to finish (or Cancel: the finished runs "
-                                    "are reported).")
+            self.dialogs.error("No report yet", "The report is written when a comparison ends.",
+                               "Press Start and wait for the runs to finish (or Cancel: the finished runs are "
+                               "reported).")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export comparison report",
-                                              str(Path(self.w.controller._last_dir()) / "comparison.html"),
-                                              "HTML (*.html)")
+        path = self.dialogs.save_file("Export comparison report", "comparison.html", "HTML (*.html)")
         if not path:
             return
         try:
@@ -277,8 +275,8 @@ class CompareDialog(QDialog):
             shutil.copyfile(report, temp)
             temp.replace(path)
         except OSError as error:
-            self.w.controller.error("Export failed", f"Could not write {path} ({error}).",
-                                    "Check the folder exists and is writable.")
+            self.dialogs.error("Export failed", f"Could not write {path} ({error}).",
+                               "Check the folder exists and is writable.")
             return
         self.status.setText(f"report saved: {path}")
 

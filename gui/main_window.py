@@ -1,19 +1,29 @@
-"""The main window: composition only (docks, tabs, menus, toolbar, status bar). Logic lives elsewhere."""
+"""The main window: composition only (docks, tabs, menus, toolbar, status bar). Logic lives elsewhere.
+
+The window's state is one Session (data, training, the model in use) and one RunBook (the runs, and the one
+the views show); every snapshot reaches its view through the one SnapshotRouter. Which Results page and
+Live mode a task uses comes from its spec (`result_view`, `live_view`), never from its name.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSplitter,
-                               QStackedWidget, QStyle, QTabWidget, QToolBar)
+                               QStackedWidget, QTabWidget)
 
 from gui import file_actions
 from gui.closing import WindowCloser
+from gui.data_refit import DataRefit
+from gui.dialogs import Dialogs
+from gui.frames_page import FramesPage
 from gui.gates import Gates
 from gui.panels.data_panel import DataPanel
 from gui.panels.model_panel import ModelPanel
+from gui.run import RunBook
 from gui.run_presenter import RunPresenter
+from gui.run_routes import EdgeRoute, PredictionRoute
+from gui.segment_page import SegmentPage
 from gui.session import Session
-from gui.task_pages import TaskPages
+from gui.snapshot_router import SnapshotRouter
 from gui.views.confusion import ConfusionMatrixView
 from gui.views.edge_compare import EdgeCompare
 from gui.views.gallery import Gallery
@@ -22,6 +32,9 @@ from gui.views.live_demo import LiveDemoPanel
 from gui.views.live_modes import LiveTab
 from gui.views.training_curves import TrainingCurves
 from gui.views.video_edges import VideoEdgesView
+from gui.window_actions import build_actions
+
+LIVE_MODES = {"video_edges": "video"}  # a spec's live_view -> the Live tab's mode; any other: drawing
 
 
 class MainWindow(QMainWindow):
@@ -31,7 +44,42 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("RNN Vision Lab", "RNN Vision Lab")
         self.setAcceptDrops(True)
         self.session = Session(self)
+        self.runs = RunBook(self)
+        self.router = SnapshotRouter(self)
+        self._make_views()
+        self.actions_by_name, self.recent_menu = build_actions(self)
+        self._make_status_bar()
+        self.dialogs = Dialogs(self, self.settings, self.statusBar(), self.recent_menu)
+        self.presenter = RunPresenter(self.session, self.runs, self.router, self.curves, self.progress_bar,
+                                      self.progress_label, self)
+        self.router.add(PredictionRoute(self.gallery, self.confusion))
+        self.router.add(EdgeRoute(self.edge_compare))
+        self.gates = Gates(self.session, self.runs, self.router, self.hidden_view, self.model_panel, self.dialogs,
+                           self)
+        self.segment_page = SegmentPage(self.session, self.router, self.dialogs, self)
+        self.frames_page = FramesPage(self.session, self.router, self.dialogs, self)
+        self._make_tabs()
+        self._make_docks()
+        # the action groups get the parts they use, never the window (gui/file_actions.py)
+        self.controller = file_actions.Controller(
+            self.session, self.actions_by_name, self.dialogs,
+            file_actions.Views(data_panel=self.data_panel, model_panel=self.model_panel, curves=self.curves,
+                               gallery=self.gallery, confusion=self.confusion, hidden_view=self.hidden_view,
+                               live=self.live, video=self.video, live_tab=self.live_tab,
+                               edge_compare=self.edge_compare, tabs=self.tabs, device_label=self.device_label),
+            self)
+        self.controller.taskShown.connect(self.show_task)
+        self.refit = DataRefit(self.session, self.model_panel, self)
+        self._connect_actions()
+        self.router.show(None)  # every view says it has nothing yet
+        self.closer = WindowCloser(self)  # closing: cancel everything, end when the last thread has
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 900)
 
+    def _make_views(self) -> None:
         self.data_panel = DataPanel()
         self.model_panel = ModelPanel()
         self.curves = TrainingCurves()
@@ -42,22 +90,26 @@ class MainWindow(QMainWindow):
         self.video = VideoEdgesView()
         self.live_tab = LiveTab(self.live, self.video)
         self.edge_compare = EdgeCompare()
-        classify_results = QSplitter(Qt.Orientation.Horizontal)
-        classify_results.addWidget(self.gallery)
-        classify_results.addWidget(self.confusion)
-        classify_results.setSizes([600, 500])
-        # the task decides the Results views (a task without its own page shows the classify one)
-        self.results_pages = {"classify": classify_results, "edges": self.edge_compare}
+
+    def _make_tabs(self) -> None:
+        gallery_page = QSplitter(Qt.Orientation.Horizontal)
+        gallery_page.addWidget(self.gallery)
+        gallery_page.addWidget(self.confusion)
+        gallery_page.setSizes([600, 500])
+        # a task's spec names the page of its results (result_view)
+        self.results_pages = {"gallery": gallery_page, "edge_compare": self.edge_compare,
+                              "masks": self.segment_page.page, "frames": self.frames_page.page}
         self.results = QStackedWidget()
         for page in self.results_pages.values():
             self.results.addWidget(page)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.curves, "Training")
-        self.gates = Gates(self)  # why gates matter: the Inside sub-tabs and Compare cells…
         self.tabs.addTab(self.gates.inside, "Inside")
         self.tabs.addTab(self.results, "Results")
         self.tabs.addTab(self.live_tab, "Live")
         self.setCentralWidget(self.tabs)
+
+    def _make_docks(self) -> None:
         self._dock("Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         model_scroll = QScrollArea()
         model_scroll.setWidget(self.model_panel)
@@ -65,6 +117,7 @@ class MainWindow(QMainWindow):
         model_scroll.setMinimumWidth(self.model_panel.sizeHint().width() + 24)
         self._dock("Model", model_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
 
+    def _make_status_bar(self) -> None:
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumWidth(260)
@@ -73,25 +126,46 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.progress_bar)
         self.statusBar().addWidget(self.progress_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
-        self.presenter = RunPresenter(self.session, self.curves, self.hidden_view, self.gallery, self.confusion,
-                                      self.progress_bar, self.progress_label, self)
-        self.presenter.attach_edges(self.edge_compare)
-        self.presenter.attach_gates(self.gates)
-        self._build_actions()
-        self.controller = file_actions.Controller(self)
-        self.task_pages = TaskPages(self)  # segment and predict Results pages, their exports and rollouts
-        self.gates.hook()
-        self.closer = WindowCloser(self)  # closing: cancel everything, end when the last thread has
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 900)
+
+    def _connect_actions(self) -> None:
+        a, c = self.actions_by_name, self.controller
+        a["quit"].triggered.connect(self.close)
+        a["compare"].triggered.connect(self.open_compare)
+        a["export_gradients"].triggered.connect(
+            lambda: c.export("gradients", self.gates.gradients.export_png, "PNG (*.png)"))
+        a["export_masks"].triggered.connect(self.segment_page.export_masks)
+        a["export_frames"].triggered.connect(lambda: self.frames_page.export_video("mp4"))
+        for name in ("bigger", "smaller"):
+            a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))
+        self.session.runFinished.connect(lambda _event: self.gates.run_ended(self.runs.current))
 
     def show_task(self, task: str) -> None:
-        """Results and Live views for `task`."""
-        self.results.setCurrentWidget(self.results_pages.get(task, self.results_pages["classify"]))
-        self.live_tab.show_mode("video" if task == "edges" else "draw")
+        """The Results page and Live mode of `task`, as its spec names them."""
+        from engine.tasks import registry  # torch-free
+
+        spec = registry.spec(task)
+        self.results.setCurrentWidget(self.results_pages.get(spec.result_view, self.results_pages["gallery"]))
+        self.live_tab.show_mode(LIVE_MODES.get(spec.live_view, "draw"))
+
+    def open_compare(self) -> None:
+        from gui.compare_dialog import CompareDialog
+
+        if self.gates.compare is None:
+            self.gates.compare = CompareDialog(self.session, self.model_panel, self.dialogs,
+                                               self.controller.font_size, self)
+            self.gates.compare.busyChanged.connect(self._comparing)
+        dialog = self.gates.compare
+        if dialog.isVisible():  # behind the window: bring it to the front
+            dialog.raise_()
+            dialog.activateWindow()
+        dialog.show()
+
+    def _comparing(self, busy: bool) -> None:
+        """While cells are compared, Train waits (one training at a time)."""
+        if busy:
+            self.actions_by_name["train"].setEnabled(False)
+        else:
+            self.controller.on_state(self.session.state)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -101,72 +175,6 @@ class MainWindow(QMainWindow):
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
-
-    def _action(self, text: str, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.setStatusTip(tip or text)
-        return action
-
-    def _build_actions(self) -> None:
-        a = self.actions_by_name = {
-            "open": self._action("&Open…", QKeySequence.StandardKey.Open, "Open a data file (MNIST, USPS) or folder"),
-            "open_folder": self._action("Open &folder…", "Ctrl+Shift+O", "Open a folder of class folders"),
-            "demo": self._action("&Demo data", None, "The chosen task's built-in data: digits, shapes, moving digits"),
-            "save_model": self._action("&Save model…", QKeySequence.StandardKey.Save, "Save the trained model"),
-            "load_model": self._action("&Load model…", "Ctrl+L", "Load a saved model (checkpoint)"),
-            "save_config": self._action("Save &config…", None, "Save the settings as JSON (same as --config)"),
-            "load_config": self._action("Load c&onfig…", None, "Load settings from a JSON config"),
-            "export_curves": self._action("Export curves as PNG…"),
-            "export_metrics": self._action("Export metrics as CSV…"),
-            "export_gallery": self._action("Export gallery as PNG…"),
-            "export_confusion": self._action("Export confusion matrix as PNG…"),
-            "export_edges": self._action("Export edge maps as PNG…", None,
-                                         "The four edge panels as shown (Results tab, edges task)"),
-            "export_edge_video": self._action("Export edge video…", None,
-                                              "An MP4 of input | edges for the video in the Live tab"),
-            "skipped": self._action("Skipped files…", None, "Files left out when loading the data"),
-            "quit": self._action("&Quit", QKeySequence.StandardKey.Quit),
-            "train": self._action("Train", "F5", "Train the model on the loaded data (F5)"),
-            "compare": self._action("Compare cells…", "Ctrl+K", "Train RNN, LSTM and GRU one after another on "
-                                    "the same data and compare loss, accuracy and gradients (Ctrl+K)"),
-            "export_gradients": self._action("Export gradient curves as PNG…", None,
-                                             "The Inside ▸ Gradients plot with its caption"),
-            "pause": self._action("Pause", "Space", "Pause or resume training (Space)"),
-            "stop": self._action("Stop", "Esc", "Stop training and keep the best model so far (Esc)"),
-            "bigger": self._action("Bigger plot fonts", "Ctrl++", "For projectors"),
-            "smaller": self._action("Smaller plot fonts", "Ctrl+-"),
-            "about": self._action("&About RNN Vision Lab"),
-        }
-        menus = {
-            "&File": ["open", "open_folder", "demo", None, "save_model", "load_model", "save_config", "load_config",
-                      None, "export_curves", "export_metrics", "export_gallery", "export_confusion",
-                      "export_edges", "export_edge_video", "export_gradients", None,
-                      "skipped", None, "quit"],
-            "&Train": ["train", "pause", "stop", None, "compare"],
-            "&View": ["bigger", "smaller"],
-            "&Help": ["about"],
-        }
-        for title, names in menus.items():
-            menu = self.menuBar().addMenu(title)
-            if title == "&File":
-                self.recent_menu = menu.addMenu("Open &recent")
-            for name in names:
-                menu.addSeparator() if name is None else menu.addAction(a[name])
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        icons = {"train": QStyle.StandardPixmap.SP_MediaPlay, "pause": QStyle.StandardPixmap.SP_MediaPause,
-                 "stop": QStyle.StandardPixmap.SP_MediaStop, "open": QStyle.StandardPixmap.SP_DialogOpenButton,
-                 "save_model": QStyle.StandardPixmap.SP_DialogSaveButton}
-        for name, icon in icons.items():
-            a[name].setIcon(self.style().standardIcon(icon))
-        for name in ("open", "demo", None, "train", "pause", "stop", "compare", None, "save_model"):
-            toolbar.addSeparator() if name is None else toolbar.addAction(a[name])
-        self.addToolBar(toolbar)
-        a["quit"].triggered.connect(self.close)
 
     # drag and drop: data files and folders open, images go to the Live tab
     def dragEnterEvent(self, event) -> None:

@@ -55,30 +55,30 @@ def main(argv: list[str] | None = None) -> int:
             window.session.dataLoaded.connect(on_loaded)
             window.session.runFinished.connect(finished.append)
             window.data_panel.demoRequested.emit()
-            wait_for("the demo data", lambda: loaded and window.session.data.task == task)
+            wait_for("the demo data", lambda loaded=loaded, task=task: loaded and window.session.data.task == task)
             panel = window.model_panel
             run = dict(RUNS[task], threads=args.threads, **({"epochs": args.epochs} if args.epochs else {}))
             panel.set_config({**panel.config(), **run})
             started = time.monotonic()
             window.actions_by_name["train"].trigger()
-            wait_for("the end of training", lambda: finished and window.session.state == "idle")
+            wait_for("the end of training", lambda finished=finished: finished and window.session.state == "idle")
             print(f"{task}: trained in {time.monotonic() - started:.0f} s: {window.progress_label.text()}",
                   file=sys.stderr, flush=True)
             shot(f"{task}_training")
             window.tabs.setCurrentWidget(window.results)
-            pages = window.task_pages
             if task == "segment":
                 shot("segment_results")
-                pages.segment.overlay_button.setChecked(True)
+                window.segment_page.view.overlay_button.setChecked(True)
                 shot("segment_overlay")
             else:
+                pages = window.frames_page
                 pages.player.set_step(RUNS["predict"]["options"]["context"] + 2)  # t+3: still sharp after a short run
                 shot("predict_results")
                 shown = []
                 pages.rolloutShown.connect(shown.append)
                 pages.player.length_spin.setValue(30)
                 pages.player.rollout_button.click()
-                wait_for("the rollout", lambda: shown)
+                wait_for("the rollout", lambda shown=shown: shown)
                 pages.player.set_step(pages.player.step_count() - 1)
                 shot("predict_rollout")
             window.session.dataLoaded.disconnect(on_loaded)

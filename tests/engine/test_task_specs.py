@@ -87,7 +87,7 @@ def test_specs_answer_the_window_questions():
     assert "read" in classify.rows and "read" not in clips.rows and "label" in clips.rows
     assert "dropout" not in predict.rows and {"context", "horizon"} <= set(predict.rows)
     assert set(COMMON_SETTINGS) <= set(predict.rows)
-    assert [s.result_view for s in registry.specs()] == ["gallery", "edge_compare", "segment", "frames", "gallery"]
+    assert [s.result_view for s in registry.specs()] == ["gallery", "edge_compare", "masks", "frames", "gallery"]
     assert registry.spec("edges").live_view == "video_edges" and classify.live_view == "draw"
 
 

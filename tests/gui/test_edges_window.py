@@ -92,7 +92,7 @@ def test_a_short_edges_training_fills_the_results_page(window, qtbot, tmp_path):
     assert compare.labels()[0].startswith("probe: ") and any(k.startswith("test: ") for k in compare.labels())
     assert compare.images["model"].image is not None and not compare.pr_plot.isHidden()
     assert window.curves.metric_plot.series_data("val")[0].size >= 1  # f1 plotted, not an empty accuracy plot
-    assert "f1" in window.progress_label.text() and "ODS" in window.progress_label.text()
+    assert "F-measure" in window.progress_label.text() and "ODS" in window.progress_label.text()
     assert hasattr(window.session.predictor, "live_map") and window.video.predictor is window.session.predictor
     assert window.live_tab.mode() == "video"
 

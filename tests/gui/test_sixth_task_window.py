@@ -60,9 +60,6 @@ def test_choosing_it_applies_its_defaults(window, parity):
     assert [b.text() for b in panel.cell_group.buttons()] == ["RNN", "LSTM", "GRU"]
 
 
-@pytest.mark.xfail(strict=True, reason="gui/panels/model_panel.py picks the rows by task name (TASK_ROWS: read "
-                   "only for 'classify', bidirectional and dropout for four named tasks) in _show_task_rows, not "
-                   "from the spec's rows: a new task's read, bidirectional and dropout rows stay hidden")
 def test_choosing_it_shows_exactly_its_spec_settings(window, parity):
     panel = window.model_panel
     panel.set_task(TASK)

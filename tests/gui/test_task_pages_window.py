@@ -34,7 +34,7 @@ def test_demo_button_loads_the_tasks_own_data_and_the_panel_its_settings(window,
     assert window.session.spec == "shapes" and panel.current_task() == "segment"
     assert window.data_panel.thumbnails.labels()[1] == "mask"  # image, then its mask
     assert "4 classes" in window.data_panel.summary.text()
-    assert window.results.currentWidget() is window.results_pages["segment"]
+    assert window.results.currentWidget() is window.results_pages["masks"]
     file_menu = window.menuBar().actions()[0].menu()
     assert {window.actions_by_name[n] for n in ("export_masks", "export_frames")} <= set(file_menu.actions())
     assert panel.bidirectional.isVisibleTo(panel) and not panel.context.isVisibleTo(panel)
@@ -48,7 +48,7 @@ def test_demo_button_loads_the_tasks_own_data_and_the_panel_its_settings(window,
     panel.set_config({**panel.config(), "cell": "convgru", "options": {"context": 5, "horizon": 7}})  # a config file
     assert panel.cell_group.checkedButton().text() == "ConvGRU" and panel.config()["cell"] == "convgru"
     assert (panel.context.value(), panel.horizon.value()) == (5, 7)
-    assert window.results.currentWidget() is window.results_pages["predict"]
+    assert window.results.currentWidget() is window.results_pages["frames"]
     assert "Frame prediction needs sequences" in window.data_panel.fit.text()
 
     panel.set_task("video-classify")
@@ -70,9 +70,9 @@ def test_moving_digits_are_read_again_for_the_task_chosen(window, qtbot):
 def test_a_short_segment_training_shows_the_worst_images_first_and_exports_masks(window, qtbot, tmp_path):
     load_data(window, qtbot, "shapes:24", "segment")
     train(window, qtbot, options={"side": 32, "width": 4})
-    pages = window.task_pages
-    view = pages.segment
-    assert window.results.currentWidget() is window.results_pages["segment"]
+    pages = window.segment_page
+    view = pages.view
+    assert window.results.currentWidget() is window.results_pages["masks"]
     ious = [view.model.items[i]["iou"] for i in view.gallery_order()]
     assert len(ious) == 6 and ious == sorted(ious)  # the 6 test images, worst first
     assert view.current() == view.gallery_order()[0] and "rank 1 of 6" in view.caption.text()
@@ -90,8 +90,8 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
     load_data(window, qtbot, "moving:24?digits=1", "predict")
     assert window.model_panel.current_task() == "predict"
     train(window, qtbot, cell="convlstm", options={"context": 3, "horizon": 3})  # 20-frame data cut to 6
-    pages, player = window.task_pages, window.task_pages.player
-    assert window.results.currentWidget() is window.results_pages["predict"]
+    pages, player = window.frames_page, window.frames_page.player
+    assert window.results.currentWidget() is window.results_pages["frames"]
     assert pages.sequence_labels()[0] == "live probe" and "test sequence 1" in pages.sequence_labels()
     assert player.step_count() == 6 and player.state_channel_count() == 4  # 3 context + 3 predicted, 4 channels
     assert "lower is better" in window.curves.metric_plot._title
@@ -121,7 +121,7 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
 def test_a_short_clip_classification_fills_the_classify_results_page(window, qtbot):
     load_data(window, qtbot, "moving:40", "video-classify")
     train(window, qtbot, cell="gru", options={"label": "digit"})
-    assert window.results.currentWidget() is window.results_pages["classify"]
+    assert window.results.currentWidget() is window.results_pages["gallery"]
     gallery = window.gallery._model
     assert len(gallery.true) == 4 and gallery.class_names == [str(d) for d in range(10)]  # the 4 test clips
     assert gallery.images.shape[1:3] == (64, 64)  # each clip's last frame

@@ -69,7 +69,8 @@ def test_refresh_touches_only_changed_series(plot, monkeypatch):
     plot.refresh()
     pushed = []
     for item in data_items(plot):
-        monkeypatch.setattr(item, "setData", lambda *a, _n=item.name(), **k: pushed.append(_n))
+        name = item.name()
+        monkeypatch.setattr(item, "setData", lambda *a, _n=name, **k: pushed.append(_n))
     plot.add_point("val", 1, 1.1)
     plot.refresh()
     assert pushed == ["val"]

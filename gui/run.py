@@ -1,0 +1,121 @@
+"""One run as the window knows it: what was trained (or loaded), and everything the views show about it.
+
+A Run is made when training starts or a model is loaded. It keeps the run's settings, its curve points, the
+newest live snapshot of each kind, its results (the snapshots of the test split, in order), its gradient
+curve and its view state (the confusion-cell filter). Views are filled from the current run only: when the
+current run changes (RunBook.changed), every view is emptied and refilled from the new run, so nothing of an
+earlier run passes for this one. Torch-free: snapshots are plain numpy arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+
+# kinds sent again and again while training (the probe sample's pictures): only the newest counts
+LIVE_KINDS = ("hidden", "edge_map", "mask", "frames")
+
+
+@dataclass
+class Run:
+    number: int
+    config: dict
+    origin: str = "trained"  # "trained" here, or "loaded" from a checkpoint
+    checkpoint: str = ""
+    parameters: int | None = None
+    train_size: int | None = None
+    curve_points: list = field(default_factory=list)  # (plot, split, step, epoch, value)
+    live: dict = field(default_factory=dict)  # kind -> newest snapshot of the training split (a live probe)
+    results: list = field(default_factory=list)  # snapshots of the test split and whole-run ones, in order
+    grad_norms: object = None  # the newest "grad_norms" snapshot
+    steps_shown: int | None = None  # time steps of its gradient curve, once known
+    subset: tuple | None = None  # the gallery's (true, predicted) filter
+    finished: object = None  # engine.events.Finished, once it ended
+    failed: str = ""
+
+    @property
+    def task(self) -> str:
+        return str(self.config.get("task", ""))
+
+    @property
+    def spec(self):
+        from engine.tasks import registry  # torch-free
+
+        return registry.spec(self.task)
+
+    @property
+    def cell(self) -> str:
+        return str(self.config.get("cell", ""))
+
+    @property
+    def steps_are(self) -> str:
+        """What one recurrent step reads: "frames", "rows", "cols" or "pixels"."""
+        return self.spec.steps_are(self.config)
+
+    @property
+    def label(self) -> str:
+        """'run 2 · GRU h32×2 bi' (a loaded one says so)."""
+        c = self.config
+        size = f"{self.cell.upper()} h{c.get('hidden', '?')}" + (f"×{c['layers']}" if c.get("layers", 1) > 1 else "")
+        size += " bi" if c.get("bidirectional") else ""
+        return f"run {self.number} · {size}" + (" (loaded)" if self.origin == "loaded" else "")
+
+    @property
+    def curve_label(self) -> str:
+        """'run 2, 32 units': the name of its curve where the plot adds the cell (gradient legends)."""
+        return f"run {self.number}, {self.config.get('hidden', '?')} units"
+
+    def axes_match(self, other: Run | None) -> bool:
+        """Whether curves over time steps of the two runs mean the same thing: same task, same kind of step and,
+        once both are known, as many steps."""
+        if other is None or other.task != self.task or other.steps_are != self.steps_are:
+            return False
+        return None in (self.steps_shown, other.steps_shown) or self.steps_shown == other.steps_shown
+
+    def keep(self, event) -> None:
+        """Remember a snapshot: a live probe replaces the last of its kind, results accumulate."""
+        if event.kind == "grad_norms":
+            self.grad_norms = event
+            self.steps_shown = len(event.arrays["norms"])
+        elif event.kind in LIVE_KINDS and event.meta.get("split") != "test":
+            self.live[event.kind] = event
+        else:
+            self.results.append(event)
+
+    def snapshots(self) -> list:
+        """Everything kept, in the order a view should be refilled with it."""
+        kept = list(self.live.values()) + self.results
+        return kept + ([self.grad_norms] if self.grad_norms is not None else [])
+
+
+def model_can(predictor, capability: str) -> str:
+    """The task of `predictor` when its task declares `capability` (engine/tasks/spec.py CAPABILITIES), else ""."""
+    from engine.tasks import registry  # torch-free
+
+    try:
+        task = str(predictor.payload["config"]["task"])
+        return task if capability in registry.spec(task).capabilities else ""
+    except Exception:  # noqa: BLE001 (no model, or one of no known task: it can do nothing here)
+        return ""
+
+
+class RunBook(QObject):
+    """The window's runs of this session, and which one the views show (`current`)."""
+    changed = Signal(object)  # the new current Run
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.runs: list[Run] = []
+        self.current: Run | None = None
+
+    def begin(self, config: dict, origin: str = "trained", **details) -> Run:
+        run = Run(len(self.runs) + 1, dict(config), origin, **details)
+        self.runs.append(run)
+        self.current = run
+        self.changed.emit(run)
+        return run
+
+    def previous(self) -> Run | None:
+        """The run shown before the current one."""
+        return self.runs[-2] if len(self.runs) >= 2 else None
