@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 
-from engine.cli_flags import TRAIN_FLAGS, config_from_args, option_flags
+from engine.cli_flags import config_from_args, option_flags, train_flags
 from engine.compare_cli import add_compare_parser
 from engine.errors import ConfigError, UserError
 from engine.predict_cli import add_predict_parser
@@ -18,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train a model headless, as the window would")
     train.add_argument("--config", help="a JSON config (the window's Save config); flags override it")
-    for name, (kind, text) in TRAIN_FLAGS.items():
+    flags = train_flags()
+    for name, (kind, text) in flags.items():
         train.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=text)
     train.add_argument("--bidirectional", dest="bidirectional", action=argparse.BooleanOptionalAction, default=None,
                        help="read each sequence both ways")
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
 
     add_predict_parser(sub)
-    add_compare_parser(sub, TRAIN_FLAGS)
+    add_compare_parser(sub, flags)
     train.set_defaults(run=cmd_train)
     evaluate.set_defaults(run=cmd_evaluate)
     return parser

@@ -9,23 +9,32 @@ from engine.errors import ConfigError
 from engine.tasks import registry  # torch-free: the tasks' names, data kinds and options
 
 # flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
-TRAIN_FLAGS = {
-    "task": (str, f"task name: {', '.join(registry.names())} (default {RunConfig.task})"),
-    "data": (str, "data spec KIND:PATH; " + "; ".join(f"for {spec.name} {', '.join(spec.data_kinds)}"
-                                                     for spec in registry.specs())),
-    "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
-    "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
-    "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
-    "epochs": (int, "passes over the training data"), "batch": (int, "samples per step"),
-    "lr": (float, "learning rate"), "optimizer": (str, f"one of {', '.join(OPTIMIZERS)}"),
-    "weight_decay": (float, "L2 weight decay"), "clip": (float, "max gradient norm (0 = off)"),
-    "schedule": (str, f"learning-rate schedule: {', '.join(SCHEDULES)}"),
-    "patience": (int, "early stopping after this many epochs without a better validation score (0 = off)"),
-    "val_fraction": (float, "fraction of the training data held out for validation"),
-    "seed": (int, "random seed (a CPU run repeats exactly)"), "device": (str, "auto, cpu, cuda, cuda:N or mps"),
-    "threads": (int, "torch CPU threads (0 = automatic: the cores less one; more are capped at the cores)"),
-    "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
-}
+TRAIN_FLAG_NAMES = ("task", "data", "cell", "hidden", "layers", "dropout", "read", "epochs", "batch", "lr", "optimizer",
+                    "weight_decay", "clip", "schedule", "patience", "val_fraction", "seed", "device", "threads", "out")
+
+
+def train_flags() -> dict[str, tuple[type, str]]:
+    """{name: (type, help)} of TRAIN_FLAG_NAMES; made when a parser is built, so the help names every task
+    registered by then (a task package registered after import included)."""
+    flags = {
+        "task": (str, f"task name: {', '.join(registry.names())} (default {RunConfig.task})"),
+        "data": (str, "data spec KIND:PATH; " + "; ".join(f"for {spec.name} {', '.join(spec.data_kinds)}"
+                                                         for spec in registry.specs())),
+        "cell": (str, f"recurrent cell: {', '.join(CELLS)}"), "hidden": (int, "hidden units per layer"),
+        "layers": (int, "stacked recurrent layers"), "dropout": (float, "dropout between layers and before the head"),
+        "read": (str, f"how an image becomes a sequence: {', '.join(READ_ORDERS)}"),
+        "epochs": (int, "passes over the training data"), "batch": (int, "samples per step"),
+        "lr": (float, "learning rate"), "optimizer": (str, f"one of {', '.join(OPTIMIZERS)}"),
+        "weight_decay": (float, "L2 weight decay"), "clip": (float, "max gradient norm (0 = off)"),
+        "schedule": (str, f"learning-rate schedule: {', '.join(SCHEDULES)}"),
+        "patience": (int, "early stopping after this many epochs without a better validation score (0 = off)"),
+        "val_fraction": (float, "fraction of the training data held out for validation"),
+        "seed": (int, "random seed (a CPU run repeats exactly)"), "device": (str, "auto, cpu, cuda, cuda:N or mps"),
+        "threads": (int, "torch CPU threads (0 = automatic: the cores less one; more are capped at the cores)"),
+        "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
+    }
+    assert tuple(flags) == TRAIN_FLAG_NAMES
+    return flags
 
 
 def option_flags() -> dict[str, tuple[type, str]]:
@@ -42,7 +51,7 @@ def option_flags() -> dict[str, tuple[type, str]]:
 def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunConfig:
     """Settings from, lowest first: the task's defaults, `base` (e.g. a preset), --config, the flags."""
     values = RunConfig.load(args.config).to_dict() if args.config else {}
-    for name in list(TRAIN_FLAGS) + ["bidirectional", "augment"]:
+    for name in TRAIN_FLAG_NAMES + ("bidirectional", "augment"):
         value = getattr(args, name)
         if value is not None:
             values[name] = value

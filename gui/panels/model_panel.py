@@ -47,8 +47,6 @@ READ_ROWS = ("hidden", "layers", "bidirectional", "read")
 LATER_ROWS = ("dropout", "epochs", "batch", "lr", "optimizer", "clip", "schedule", "augment", "patience", "seed",
               "device", "threads")
 ROW_TITLES = {"lr": "learning rate"}
-# every setting some task changes: switching task resets them to RunConfig's, then applies the task's defaults
-TASK_KEYS = sorted({key for entry in registry.entries() for key in entry.defaults})
 
 
 class ModelPanel(QWidget):
@@ -143,7 +141,10 @@ class ModelPanel(QWidget):
         if self._setting:
             return
         task = self.task.currentData()
-        base = {k: v for k, v in RunConfig().to_dict().items() if k in TASK_KEYS}
+        # every setting some task changes is reset to RunConfig's, then the task's defaults apply (read when
+        # asked: a task package registered after this module was imported counts too)
+        changed = {key for entry in registry.entries() for key in entry.defaults}
+        base = {k: v for k, v in RunConfig().to_dict().items() if k in changed}
         self.set_config({**self.config(), **base, **registry.defaults(task), "task": task, "options": {}})
 
     def set_task(self, task: str) -> None:

@@ -76,9 +76,6 @@ def test_its_checkpoint_evaluates_and_loads_as_its_own_predictor(parity, trained
     assert snapshot.kind == "hidden" and snapshot.meta["prediction"] in ("even", "odd")
 
 
-@pytest.mark.xfail(strict=True, reason="the --task / --data help is built once, when engine.cli is imported "
-                   "(TRAIN_FLAGS, a module constant of engine/cli_flags.py, formerly engine/cli.py's _TRAIN_FLAGS): "
-                   "a task registered afterwards is not named in `train --help` (and an unregistered one stays)")
 def test_train_help_names_the_sixth_task(parity, capsys):
     with pytest.raises(SystemExit) as done:
         main.main(["train", "--help"])
