@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self.dialogs = Dialogs(self, self.settings, self.statusBar(), self.recent_menu)
         self.presenter = RunPresenter(self.session, self.runs, self.router, self.curves, self.progress_bar,
-                                      self.progress_label, self)
+                                      self.progress_label, lambda text: self.dialogs.status(text, 15000), self)
         self.router.add(PredictionRoute(self.gallery, self.confusion))
         self.router.add(EdgeRoute(self.edge_compare))
         self.gates = Gates(self.session, self.runs, self.router, self.hidden_view, self.model_panel, self.dialogs,

@@ -31,9 +31,10 @@ class CurvesRoute(Route):
     """The Training tab's curves: earlier runs fade when this one is of the same task (same loss, same
     metric), and go when it is not."""
 
-    def __init__(self, curves):
-        self.curves = curves
+    def __init__(self, curves, note):
+        self.curves, self.note = curves, note  # note(text): tells the user (the status bar)
         self.task = None
+        self.previous = None  # the run shown before
         self.painted_at = 0.0
 
     def paint(self, final: bool) -> bool:
@@ -47,7 +48,11 @@ class CurvesRoute(Route):
     def clear(self, run) -> None:
         if run is None or run.task != self.task:
             self.curves.clear_all()  # another task's curves (another metric, another loss) do not compare
+            if run is not None and self.previous is not None and self.previous.curve_points:
+                self.note(f"Earlier curves not overlaid: {self.previous.label} is {self.previous.spec.title.lower()}, "
+                          f"another loss and metric than {run.spec.title.lower()}.")
         self.task = run.task if run is not None else None
+        self.previous = run
         if run is None:
             return
         metric = run.spec.selection_metric
@@ -81,11 +86,11 @@ class ProgressRoute(Route):
 
 
 class RunPresenter(QObject):
-    def __init__(self, session, runs, router, curves, progress_bar, progress_label, parent=None):
+    def __init__(self, session, runs, router, curves, progress_bar, progress_label, note, parent=None):
         super().__init__(parent)
         self.session, self.runs, self.router, self.curves = session, runs, router, curves
         self.progress_bar, self.progress_label = progress_bar, progress_label
-        self.curve_route = router.add(CurvesRoute(curves))
+        self.curve_route = router.add(CurvesRoute(curves, note))
         self.progress_route = router.add(ProgressRoute(progress_bar, progress_label, lambda: session.state))
         self._steps_per_epoch = 1
         self.last_started = self.last_finished = None  # the newest Started and Finished events
