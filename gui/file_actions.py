@@ -7,7 +7,7 @@ the objects it uses (no helper holds the MainWindow):
 - gui.export_actions.ExportActions: pictures and metrics out.
 
 The Controller itself keeps the start-up warm-up, the device label, plot font size and About, and offers
-the few entry points other parts of the window call (error, last_dir, export, font_size, on_state ...).
+the few entry points other parts of the window call (export, font_size, on_state, train, open_path).
 """
 from __future__ import annotations
 
@@ -94,14 +94,6 @@ class Controller(QObject):
         session.runStarted.connect(self.on_run_started)
 
     # ---- what other parts of the window call ----
-    def error(self, title: str, message: str, hint: str = "") -> None:
-        self.dialogs.error(title, message, hint)
-
-    def last_dir(self) -> str:
-        return self.dialogs.last_dir()
-
-    _last_dir = last_dir  # the name gates, task pages and Compare call
-
     def export(self, what: str, writer, filters: str) -> None:
         self.exports.export(what, writer, filters)
 
