@@ -35,7 +35,11 @@ def test_an_edges_run_after_a_digit_run_shows_none_of_its_hidden_states(window, 
     assert {"gate i", "gate f", "gate o"} <= set(hidden.panel_names()) or len(hidden.panel_names()) >= 3
     assert window.gates.gradients.run_labels()
 
-    load_data(window, qtbot, "shapes:24", "edges")
+    load_data(window, qtbot, "shapes:24", "edges")  # the task switches to edges with its data
+    # no edges run yet: its Results page says so; the Inside tab still shows the run in front of the user
+    assert window.results.currentWidget() is window.edge_compare and window.edge_compare.count() == 0
+    assert window.edge_compare.placeholder.isVisibleTo(window.edge_compare)
+    assert "for this run" in window.edge_compare.placeholder.text()
     panel = window.model_panel
     panel.set_config({**panel.config(), **EDGES, "cell": "gru"})
     with qtbot.waitSignal(window.session.runStarted, timeout=TIMEOUT_MS):
