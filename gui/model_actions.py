@@ -16,11 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from engine.errors import UserError
 from gui.exports import check_single_file
 from gui.model_loader import DrawnClassifier
-
-
-def capabilities(predictor) -> frozenset:
-    """What a loaded model declares it can do (engine.tasks.spec.CAPABILITIES); nothing for no model."""
-    return frozenset(getattr(predictor, "capabilities", ()) or ())
+from gui.run import capabilities
 
 
 class ModelActions(QObject):

@@ -89,15 +89,16 @@ class Run:
         return kept + ([self.grad_norms] if self.grad_norms is not None else [])
 
 
-def model_can(predictor, capability: str) -> str:
-    """The task of `predictor` when its task declares `capability` (engine/tasks/spec.py CAPABILITIES), else ""."""
-    from engine.tasks import registry  # torch-free
+def capabilities(predictor) -> frozenset:
+    """What a loaded model declares it can do (engine/tasks/spec.py CAPABILITIES); nothing for no model."""
+    return frozenset(getattr(predictor, "capabilities", ()) or ())
 
-    try:
-        task = str(predictor.payload["config"]["task"])
-        return task if capability in registry.spec(task).capabilities else ""
-    except Exception:  # noqa: BLE001 (no model, or one of no known task: it can do nothing here)
+
+def model_can(predictor, capability: str) -> str:
+    """The task of `predictor` when it declares `capability`, else ""."""
+    if capability not in capabilities(predictor):
         return ""
+    return str(predictor.payload["config"]["task"])
 
 
 class RunBook(QObject):
