@@ -24,16 +24,19 @@ CLOSE_WAIT_MS = 2000
 class WindowCloser(QObject):
     finished = Signal()  # every thread of the window has ended and the run folders are gone
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.w = window
+    def __init__(self, window, session, stop_first: list, parent=None):
+        """`window`: whose threads and dialogs end with it (found as its children); `session`: loads and the
+        run, stopped first; `stop_first`: shutdown(timeout_ms) callables of the parts that start work (the
+        video view, the pages, the Inside tab), each told to end at once."""
+        super().__init__(parent or window)
+        self.window, self.session, self.stop_first = window, session, list(stop_first)
         self.started = False
         self.done = False
         self._timer = None
 
     def keepers(self) -> list[ThreadKeeper]:
         """Every ThreadKeeper inside the window: the session's, the pages', the views', the dialogs'."""
-        return self.w.findChildren(ThreadKeeper)
+        return self.window.findChildren(ThreadKeeper)
 
     def close(self, wait_ms: int | None = None) -> bool:
         """The first call cancels everything and waits up to `wait_ms` (CLOSE_WAIT_MS); later calls only say
@@ -50,19 +53,16 @@ class WindowCloser(QObject):
         return self.done
 
     def cancel_everything(self) -> None:
-        w = self.w
-        w.session.begin_shutdown()  # first: events still queued from the run are ignored from now on
-        w.video.shutdown(0)
-        w.router.stop()  # nothing more is drawn
-        w.frames_page.shutdown(0)
-        w.gates.shutdown(0)
+        self.session.begin_shutdown()  # first: events still queued from the run are ignored from now on
+        for shutdown in self.stop_first:
+            shutdown(0)
         for keeper in self.keepers():  # anything else that keeps threads
             keeper.close()
-        for dialog in w.findChildren(QDialog):  # error boxes, Compare cells: they go with the window
+        for dialog in self.window.findChildren(QDialog):  # error boxes, Compare cells: they go with the window
             if dialog.isVisible():
                 dialog.close()
 
     def _finish(self) -> None:
-        self.w.session.remove_runs()
+        self.session.remove_runs()
         self.done = True
         self.finished.emit()

@@ -72,7 +72,9 @@ class MainWindow(QMainWindow):
         self.refit = DataRefit(self.session, self.model_panel, self)
         self._connect_actions()
         self.router.show(None)  # every view says it has nothing yet
-        self.closer = WindowCloser(self)  # closing: cancel everything, end when the last thread has
+        # closing: cancel everything, end when the last thread has
+        self.closer = WindowCloser(self, self.session, [self.video.shutdown, lambda _ms: self.router.stop(),
+                                                        self.frames_page.shutdown, self.gates.shutdown])
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
