@@ -24,6 +24,7 @@ from gui.run_routes import EdgeRoute, PredictionRoute
 from gui.segment_page import SegmentPage
 from gui.session import Session
 from gui.snapshot_router import SnapshotRouter
+from gui.video_worker import EdgeVideoExport, VideoWorker
 from gui.views.confusion import ConfusionMatrixView
 from gui.views.edge_compare import EdgeCompare
 from gui.views.gallery import Gallery
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.gallery = Gallery()
         self.confusion = ConfusionMatrixView()
         self.live = LiveDemoPanel()
-        self.video = VideoEdgesView()
+        self.video = VideoEdgesView(VideoWorker, EdgeVideoExport)
         self.live_tab = LiveTab(self.live, self.video)
         self.edge_compare = EdgeCompare()
 

@@ -1,6 +1,7 @@
 """Live video edges: play a video file, a frame folder or a camera through the edges model, input | recurrent
 edges (| Canny) side by side, with play / pause, a frame slider, a processed-frames-per-second counter, and
-"Export edge video…" (an MP4 of input | edges) with progress and cancel. The work runs in gui/video_worker.py."""
+"Export edge video…" (an MP4 of input | edges) with progress and cancel. The work runs in gui/video_worker.py,
+whose workers the window hands to the view."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from gui.exports import check_single_file
 from gui.threads import ThreadKeeper
-from gui.video_worker import EdgeVideoExport, VideoWorker
 from gui.views.fit_on_show import FitOnShow
 
 SIZES = {"320×240": (240, 320), "160×120": (120, 160), "640×480": (480, 640), "as recorded": None}
@@ -23,12 +23,16 @@ class VideoEdgesView(FitOnShow, QWidget):
     failed = Signal(str, str)  # message, hint: the window shows a dialog
     exported = Signal(str)  # path of a written edge video
 
-    def __init__(self, parent=None):
+    def __init__(self, make_player, make_export, parent=None):
+        """`make_player(spec, predictor, frame_size, canny, realtime)` and `make_export(predictor, spec, out,
+        frame_size)` make the workers that read the video and compute its edges (gui/video_worker.py): the
+        view only shows what they send, so it knows nothing of the engine."""
         super().__init__(parent)
+        self.make_player, self.make_export = make_player, make_export
         self.predictor = None
         self.spec = ""
-        self.worker: VideoWorker | None = None
-        self.exporter: EdgeVideoExport | None = None
+        self.worker = None  # the playing VideoWorker
+        self.exporter = None  # the running EdgeVideoExport
         self.threads = ThreadKeeper(self)  # players and exports, kept until their threads have finished
         self.frames_shown = 0
         self.last_fps = 0.0
@@ -161,7 +165,7 @@ class VideoEdgesView(FitOnShow, QWidget):
             self.status.setText(f"{spec}: train or load an edges model to play it through.")
             return
         self.frames_shown, self.last_fps = 0, 0.0
-        self.worker = VideoWorker(spec, self.predictor, self.frame_size(), self.show_canny.isChecked(), realtime)
+        self.worker = self.make_player(spec, self.predictor, self.frame_size(), self.show_canny.isChecked(), realtime)
         self.worker.set_loop(self.loop.isChecked())
         self.worker.opened.connect(self._on_opened)
         self.worker.frameReady.connect(self._on_frame)
@@ -259,7 +263,7 @@ class VideoEdgesView(FitOnShow, QWidget):
     def export(self, out: str) -> None:
         if self.predictor is None or not self.spec or self.exporter is not None:
             return
-        self.exporter = EdgeVideoExport(self.predictor, self.spec, out, self.frame_size())
+        self.exporter = self.make_export(self.predictor, self.spec, out, self.frame_size())
         self.exporter.progress.connect(self._on_export_progress)
         self.exporter.finished.connect(self._on_exported)
         self.exporter.failed.connect(self._on_export_failed)

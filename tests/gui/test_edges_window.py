@@ -130,9 +130,10 @@ def clip(tmp_path) -> Path:
 
 
 def test_live_video_plays_counts_fps_and_exports(qtbot, tmp_path, edge_predictor, clip):
+    from gui.video_worker import EdgeVideoExport, VideoWorker
     from gui.views.video_edges import VideoEdgesView
 
-    view = VideoEdgesView()
+    view = VideoEdgesView(VideoWorker, EdgeVideoExport)
     qtbot.addWidget(view)
     view.resize(900, 400)
     view.show()
@@ -156,9 +157,10 @@ def test_live_video_plays_counts_fps_and_exports(qtbot, tmp_path, edge_predictor
 
 
 def test_video_without_an_edges_model_explains(qtbot, clip):
+    from gui.video_worker import EdgeVideoExport, VideoWorker
     from gui.views.video_edges import VideoEdgesView
 
-    view = VideoEdgesView()
+    view = VideoEdgesView(VideoWorker, EdgeVideoExport)
     qtbot.addWidget(view)
     view.play(f"video:{clip}")
     assert view.worker is None and "edges model" in view.status.text()
