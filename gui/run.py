@@ -101,6 +101,11 @@ def model_can(predictor, capability: str) -> str:
     return str(predictor.payload["config"]["task"])
 
 
+# runs of a session whose pictures stay in memory (edge maps of photos are megabytes each); older runs keep
+# their curves and gradient curve, which the views overlay
+KEEP_PICTURES = 3
+
+
 class RunBook(QObject):
     """The window's runs of this session, and which one the views show (`current`)."""
     changed = Signal(object)  # the new current Run
@@ -113,6 +118,9 @@ class RunBook(QObject):
     def begin(self, config: dict, origin: str = "trained", **details) -> Run:
         run = Run(len(self.runs) + 1, dict(config), origin, **details)
         self.runs.append(run)
+        for old in self.runs[:-KEEP_PICTURES]:
+            old.live.clear()
+            old.results.clear()
         self.current = run
         self.changed.emit(run)
         return run
