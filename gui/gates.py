@@ -79,6 +79,7 @@ class Gates(QObject):
         router.add(TrajectoryRoute(self))
         hidden_view.probeChanged.connect(self.on_probe_changed)
         model_panel.preset.applied.connect(self._on_preset)
+        session.runFinished.connect(self._on_run_finished)
         for signal in (session.modelChanged, session.dataLoaded, session.stateChanged):
             signal.connect(self._update_compute_button)
         self._update_compute_button()
@@ -124,7 +125,8 @@ class Gates(QObject):
             a.get("explained"), probe)
         self.trajectory_page.setCurrentWidget(self.trajectories)
 
-    def run_ended(self, run) -> None:
+    @Slot(object)
+    def _on_run_finished(self, _event) -> None:
         """A run ended without trajectories (stopped before its first epoch, a task without them)."""
         if self.trajectory_page.currentWidget() is self._placeholder:
             self._placeholder_text.setText(NO_TRAJECTORIES)

@@ -140,7 +140,6 @@ class MainWindow(QMainWindow):
         a["export_frames"].triggered.connect(lambda: self.frames_page.export_video("mp4"))
         for name in ("bigger", "smaller"):
             a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))
-        self.session.runFinished.connect(lambda _event: self.gates.run_ended(self.runs.current))
 
     def show_task(self, task: str) -> None:
         """The Results page and Live mode of `task`, as its spec names them."""

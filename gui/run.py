@@ -23,8 +23,6 @@ class Run:
     config: dict
     origin: str = "trained"  # "trained" here, or "loaded" from a checkpoint
     checkpoint: str = ""
-    parameters: int | None = None
-    train_size: int | None = None
     curve_points: list = field(default_factory=list)  # (plot, split, step, epoch, value)
     live: dict = field(default_factory=dict)  # kind -> newest snapshot of the training split (a live probe)
     results: list = field(default_factory=list)  # snapshots of the test split and whole-run ones, in order
@@ -32,7 +30,6 @@ class Run:
     steps_shown: int | None = None  # time steps of its gradient curve, once known
     subset: tuple | None = None  # the gallery's (true, predicted) filter
     finished: object = None  # engine.events.Finished, once it ended
-    failed: str = ""
 
     @property
     def task(self) -> str:

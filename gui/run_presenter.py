@@ -31,10 +31,10 @@ class CurvesRoute(Route):
     """The Training tab's curves: earlier runs fade when this one is of the same task (same loss, same
     metric), and go when it is not."""
 
-    def __init__(self, curves, note):
+    def __init__(self, curves, note, previous):
         self.curves, self.note = curves, note  # note(text): tells the user (the status bar)
+        self.previous = previous  # previous(): the run shown before the one being shown (RunBook.previous)
         self.task = None
-        self.previous = None  # the run shown before
         self.painted_at = 0.0
 
     def paint(self, final: bool) -> bool:
@@ -48,16 +48,16 @@ class CurvesRoute(Route):
     def clear(self, run) -> None:
         if run is None or run.task != self.task:
             self.curves.clear_all()  # another task's curves (another metric, another loss) do not compare
-            if run is not None and self.previous is not None and self.previous.curve_points:
-                self.note(f"Earlier curves not overlaid: {self.previous.label} is {self.previous.spec.title.lower()}, "
-                          f"another loss and metric than {run.spec.title.lower()}.")
+            before = self.previous() if run is not None else None
+            if before is not None and before.curve_points:
+                self.note(f"Earlier curves not overlaid: {before.label} is {before.spec.title.lower()}, another loss "
+                          f"and metric than {run.spec.title.lower()}.")
         self.task = run.task if run is not None else None
-        self.previous = run
         if run is None:
             return
         metric = run.spec.selection_metric
         self.curves.set_metric_name(metric)
-        self.curves.metric_plot.set_title(metric_names.title(metric))
+        self.curves.metric_plot.set_title(metric_names.title(metric, run.task))
         self.curves.new_run(run.label)
         for plot, split, step, epoch, value in run.curve_points:
             self.curves.add_point(plot, split, step, epoch, value)
@@ -90,7 +90,7 @@ class RunPresenter(QObject):
         super().__init__(parent)
         self.session, self.runs, self.router, self.curves = session, runs, router, curves
         self.progress_bar, self.progress_label = progress_bar, progress_label
-        self.curve_route = router.add(CurvesRoute(curves, note))
+        self.curve_route = router.add(CurvesRoute(curves, note, runs.previous))
         self.progress_route = router.add(ProgressRoute(progress_bar, progress_label, lambda: session.state))
         self._steps_per_epoch = 1
         self.last_started = self.last_finished = None  # the newest Started and Finished events
@@ -110,7 +110,7 @@ class RunPresenter(QObject):
     def on_started(self, event) -> None:
         self._steps_per_epoch = 1
         self.last_started = event
-        run = self.runs.begin(event.config, parameters=event.parameters, train_size=event.train_size)
+        run = self.runs.begin(event.config)
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_label.setText(f"starting {run.label} · {event.parameters:,} parameters · "
@@ -142,19 +142,15 @@ class RunPresenter(QObject):
             self.run.keep(event)
             self.router.deliver(event)
 
-    def show_snapshot(self, event) -> None:
-        """A snapshot made in the window for the current run (a loaded model's probe, its trajectories)."""
-        self.on_snapshot(event)
-
     @Slot(object)
     def on_finished(self, event) -> None:
         run, self.last_finished = self.run, event
         if run is not None:
             run.finished = event
         self.router.flush()
-        metric = run.spec.selection_metric if run is not None else ""
         text = ENDINGS.get(event.reason, event.reason)
-        text += metric_names.finish_text(metric, event.metrics)
+        if run is not None:
+            text += metric_names.finish_text(run.spec.selection_metric, event.metrics, run.task)
         if "test_ods" in event.metrics:
             text += f" · ODS {event.metrics['test_ods']:.3f}"
             if "test_canny_ods" in event.metrics:
