@@ -8,15 +8,12 @@ from engine.config import CELLS, OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig, 
 from engine.errors import ConfigError
 from engine.tasks import registry  # torch-free: the tasks' names, data kinds and options
 
-# flags that map one to one onto RunConfig fields; None means "not given" so --config values survive
-TRAIN_FLAG_NAMES = ("task", "data", "cell", "hidden", "layers", "dropout", "read", "epochs", "batch", "lr", "optimizer",
-                    "weight_decay", "clip", "schedule", "patience", "val_fraction", "seed", "device", "threads", "out")
-
 
 def train_flags() -> dict[str, tuple[type, str]]:
-    """{name: (type, help)} of TRAIN_FLAG_NAMES; made when a parser is built, so the help names every task
-    registered by then (a task package registered after import included)."""
-    flags = {
+    """{name: (type, help)} of the flags that map one to one onto RunConfig fields (None means "not given",
+    so --config values survive); made when asked, so the help names every task registered by then (a task
+    package registered after import included)."""
+    return {
         "task": (str, f"task name: {', '.join(registry.names())} (default {RunConfig.task})"),
         "data": (str, "data spec KIND:PATH; " + "; ".join(f"for {spec.name} {', '.join(spec.data_kinds)}"
                                                          for spec in registry.specs())),
@@ -33,8 +30,6 @@ def train_flags() -> dict[str, tuple[type, str]]:
         "threads": (int, "torch CPU threads (0 = automatic: the cores less one; more are capped at the cores)"),
         "out": (str, "run folder: model.ckpt, config.json, metrics.csv"),
     }
-    assert tuple(flags) == TRAIN_FLAG_NAMES
-    return flags
 
 
 def option_flags() -> dict[str, tuple[type, str]]:
@@ -51,7 +46,7 @@ def option_flags() -> dict[str, tuple[type, str]]:
 def config_from_args(args: argparse.Namespace, base: dict | None = None) -> RunConfig:
     """Settings from, lowest first: the task's defaults, `base` (e.g. a preset), --config, the flags."""
     values = RunConfig.load(args.config).to_dict() if args.config else {}
-    for name in TRAIN_FLAG_NAMES + ("bidirectional", "augment"):
+    for name in [*train_flags(), "bidirectional", "augment"]:
         value = getattr(args, name)
         if value is not None:
             values[name] = value
