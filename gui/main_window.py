@@ -7,10 +7,10 @@ Live mode a task uses comes from its spec (`result_view`, `live_view`), never fr
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSplitter,
-                               QStackedWidget, QTabWidget)
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSizePolicy,
+                               QSplitter, QStackedWidget, QTabWidget)
 
-from gui import file_actions
+from gui import file_actions, screen_fit
 from gui.closing import WindowCloser
 from gui.data_refit import DataRefit
 from gui.dialogs import Dialogs
@@ -35,6 +35,7 @@ from gui.views.training_curves import TrainingCurves
 from gui.views.video_edges import VideoEdgesView
 from gui.window_actions import build_actions
 
+SCROLL_BAR_ROOM = 24  # px beside a scrolled panel for its vertical scroll bar
 LIVE_MODES = {"video_edges": "video"}  # a spec's live_view -> the Live tab's mode; any other: drawing
 
 
@@ -76,11 +77,16 @@ class MainWindow(QMainWindow):
         # closing: cancel everything, end when the last thread has
         self.closer = WindowCloser(self, self.session, [self.video.shutdown, lambda _ms: self.router.stop(),
                                                         self.frames_page.shutdown, self.gates.shutdown])
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 900)
+        self._size_to_screen(self.settings.value("window/geometry"))
+
+    def _size_to_screen(self, saved) -> None:
+        """A saved geometry comes back clamped onto the screen it opens on; a first start gets a share of that
+        screen (gui/screen_fit.py)."""
+        if saved is None or not self.restoreGeometry(saved):
+            area = screen_fit.available(self)
+            self.resize(screen_fit.first_size(area, self.minimumSizeHint()))
+            self.setGeometry(screen_fit.centred(self.size(), area))
+        screen_fit.fit_to_screen(self)
 
     def _make_views(self) -> None:
         self.data_panel = DataPanel()
@@ -117,7 +123,8 @@ class MainWindow(QMainWindow):
         model_scroll = QScrollArea()
         model_scroll.setWidget(self.model_panel)
         model_scroll.setWidgetResizable(True)
-        model_scroll.setMinimumWidth(self.model_panel.sizeHint().width() + 24)
+        # the dock asks for the panel's narrowest layout (labels above fields), so the window fits 1280 px
+        model_scroll.setMinimumWidth(self.model_panel.minimumSizeHint().width() + SCROLL_BAR_ROOM)
         self._dock("Model", model_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _make_status_bar(self) -> None:
@@ -126,6 +133,8 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximumWidth(260)
         self.progress_label = QLabel("Ready: press Train (F5).")
         self.device_label = QLabel("device: looking…")
+        # a long progress line is cut at the window's edge, it never widens the window
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.progress_bar)
         self.statusBar().addWidget(self.progress_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)

@@ -5,7 +5,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from gui.views.thumbnails import ThumbnailGrid
@@ -19,8 +19,8 @@ class DataPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        buttons = QHBoxLayout()
-        for text, tip, signal in (
+        buttons = QGridLayout()  # two a row: the dock stays narrow enough for a 1280 px screen
+        for i, (text, tip, signal) in enumerate((
             ("Demo", "The chosen task's built-in data, no files needed: handwritten digits (classify), shapes "
              "(segmentation), moving digits (frame prediction, clip classification)", self.demoRequested),
             ("Open file…", "An MNIST IDX file or a USPS zip.train / usps.h5 (Ctrl+O)", self.openFileRequested),
@@ -28,11 +28,11 @@ class DataPanel(QWidget):
              "folder (images/ + groundTruth/) or a folder of photos (edges), a Weizmann Horse folder (segmentation) "
              "or class folders of videos (clip classification)",
              self.openFolderRequested),
-        ):
+        )):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(signal)
-            buttons.addWidget(button)
+            buttons.addWidget(button, i // 2, i % 2)
         self.summary = QLabel("No data loaded.")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

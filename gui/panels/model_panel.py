@@ -91,6 +91,8 @@ class ModelPanel(QWidget):
         self._setting = False
         self._options: dict = {}
         self.form = form = QFormLayout()
+        # a narrow dock (a 1280 px screen) puts a label above its field rather than cutting the field off
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.preset = PresetBox(self)
         form.addRow("preset", self.preset)
         form.addRow("task", self.task)

@@ -50,6 +50,7 @@ class EdgeCompare(FitOnShow, QWidget):
         layout.addWidget(split, 1)
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setStyleSheet("color: gray;")
+        self.placeholder.setWordWrap(True)  # a long reason must not widen the window
         layout.addWidget(self.placeholder)
         self._redraw()
 

@@ -140,12 +140,15 @@ class FramesPlayer(QWidget):
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.loop_check)
         transport.addWidget(self.speed_combo)
+        labels = QHBoxLayout()  # the labels wrap rather than widen the window (a 1280 px screen)
+        for label, stretch in ((self.frame_label, 0), (self.mse_label, 1)):
+            label.setWordWrap(True)
+            labels.addWidget(label, stretch)
         actions = QHBoxLayout()
-        actions.addWidget(self.frame_label, 1)
         for text, widgets in (("rollout length", (self.length_spin, self.rollout_button)),
                               ("export", (self.mp4_button, self.gif_button))):
             if text == "export":
-                actions.addSpacing(16)
+                actions.addStretch(1)
             label = QLabel(text)
             label.setFont(big)
             actions.addWidget(label)
@@ -155,7 +158,7 @@ class FramesPlayer(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.frames_view, 1)
-        top_layout.addWidget(self.mse_label)
+        top_layout.addLayout(labels)
         top_layout.addLayout(transport)
         top_layout.addLayout(actions)
         layout = QVBoxLayout(self)

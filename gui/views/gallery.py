@@ -121,6 +121,7 @@ class Gallery(QWidget):
         self.sort_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.sort_combo.setMinimumContentsLength(10)
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)  # "no predictions yet ..." must not widen the window either
         self.clear_filter_button = QPushButton("clear filter")
         self.clear_filter_button.setVisible(False)
         self.size_slider = QSlider(Qt.Orientation.Horizontal)

@@ -176,6 +176,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self.caption = QtWidgets.QLabel(" ")
         self.placeholder = QtWidgets.QLabel(EMPTY_TEXT)  # shown while there are no states
         self.placeholder.setStyleSheet("color: gray;")
+        self.placeholder.setWordWrap(True)  # a long reason must not widen the window
         self.step_label = QtWidgets.QLabel("step – / –")
         self.probe_spin = QtWidgets.QSpinBox()
         self.probe_spin.setRange(0, 0)

@@ -156,6 +156,8 @@ class LiveDemoPanel(QWidget):
         headline_font.setPointSizeF(headline_font.pointSizeF() * 2.0)
         headline_font.setBold(True)
         self.headline.setFont(headline_font)
+        for label in (self.drop_hint, self.headline):  # a long message wraps: it must not widen the window
+            label.setWordWrap(True)
 
         tools = QHBoxLayout()
         tools.addWidget(self.clear_button)

@@ -49,7 +49,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         self._set_exporting(False)
         self.set_predictor(None)
 
-    def _build_sources(self) -> list[QWidget]:
+    def _build_sources(self) -> list[QWidget | None]:
         """Where frames come from (file, folder, camera), their size and the Canny switch, in row order."""
         open_file = QPushButton("Open video…")
         open_file.setToolTip("A video file (mp4, avi, mov, gif …); a folder of frames opens with Open folder")
@@ -68,7 +68,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.show_canny = QCheckBox("Canny")
         self.show_canny.setToolTip("Also show OpenCV's Canny on each frame")
         self.show_canny.toggled.connect(self._canny_toggled)
-        return [open_file, open_folder, QLabel("camera"), self.camera_index, camera, QLabel("size"), self.size,
+        return [open_file, open_folder, QLabel("camera"), self.camera_index, camera, None, QLabel("size"), self.size,
                 self.show_canny]
 
     def _build_transport(self) -> None:
@@ -108,10 +108,15 @@ class VideoEdgesView(FitOnShow, QWidget):
                 view.setYLink(self.views["frame"])
             self.views[key], self.images[key] = view, item
 
-    def _lay_out(self, sources: list[QWidget]) -> None:
-        row1 = QHBoxLayout()
+    def _lay_out(self, sources: list[QWidget | None]) -> None:
+        # two rows of sources (None: the break), export at the end of the second: fits a 1280 px screen
+        row1, row0 = QHBoxLayout(), QHBoxLayout()
         for widget in sources:
-            row1.addWidget(widget)
+            if widget is None:
+                row0, row1 = row1, QHBoxLayout()
+                row0.addStretch(1)
+            else:
+                row1.addWidget(widget)
         row1.addStretch(1)
         row1.addWidget(self.export_button)
         row1.addWidget(self.export_progress)
@@ -122,6 +127,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         row2.addWidget(self.loop)
         row2.addWidget(self.fps_label)
         layout = QVBoxLayout(self)
+        layout.addLayout(row0)
         layout.addLayout(row1)
         layout.addWidget(self.graphics, 1)
         layout.addLayout(row2)

@@ -1,0 +1,112 @@
+"""The window and every dialog fit a 1280x720 projector (issue 13): the main window's minimum, at every task,
+tab and page, leaves room for a window frame on a 1280x720 screen less a taskbar (screen_fit.PROJECTOR); a first
+start and a geometry saved on a larger screen open inside that screen; long messages wrap instead of widening
+the window. The offscreen screen is whatever Qt makes it, so the checks compare against 1280x720 explicitly.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QApplication, QStackedWidget
+
+from engine.tasks import registry
+from gui import screen_fit
+from window_helpers import open_window
+
+PROJECTOR = screen_fit.PROJECTOR
+ROOM = QSize(PROJECTOR.width() - screen_fit.FRAME_ALLOWANCE.width(),
+             PROJECTOR.height() - screen_fit.FRAME_ALLOWANCE.height())
+LONG_MESSAGE = "a one-line message far longer than any screen is wide " * 12
+
+
+def fits_room(size: QSize, room: QSize = ROOM) -> bool:
+    return size.width() <= room.width() and size.height() <= room.height()
+
+
+def every_page(window):
+    """Yield a name for each page a user can bring up: every tab, every page of every stack (Results, Live
+    modes, Inside's own tabs), one at a time."""
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        QApplication.processEvents()
+        yield window.tabs.tabText(tab)
+        for stack in window.tabs.currentWidget().findChildren(QStackedWidget):
+            if stack.objectName() == "qt_tabwidget_stackedwidget" or not stack.isVisible():
+                continue
+            shown = stack.currentIndex()
+            for index in range(stack.count()):
+                stack.setCurrentIndex(index)
+                QApplication.processEvents()
+                yield f"{window.tabs.tabText(tab)} / {type(stack.widget(index)).__name__}"
+            stack.setCurrentIndex(shown)
+
+
+def test_the_main_window_fits_1280x720_at_every_task_tab_and_page(window):
+    for entry in registry.entries():
+        window.model_panel.set_task(entry.name)
+        window.show_task(entry.name)
+        for page in every_page(window):
+            minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+            assert fits_room(minimum), f"{entry.name}, {page}: minimum {minimum.toTuple()} > {ROOM.toTuple()}"
+    window.resize(ROOM)
+    QApplication.processEvents()
+    assert fits_room(window.size()), window.size()
+
+
+def test_bigger_plot_fonts_still_fit_1920x1080(window):
+    for _ in range(4):
+        window.actions_by_name["bigger"].trigger()
+    QApplication.processEvents()
+    for entry in registry.entries():
+        window.model_panel.set_task(entry.name)
+        window.show_task(entry.name)
+        for page in every_page(window):
+            assert fits_room(window.minimumSizeHint(), QSize(1904, 1000)), page
+
+
+def test_long_messages_wrap_instead_of_widening_the_window(window):
+    before = window.minimumSizeHint().width()
+    window.progress_label.setText(LONG_MESSAGE)
+    window.live.headline.setText(LONG_MESSAGE)
+    window.live.drop_hint.setText(LONG_MESSAGE)
+    window.data_panel.show_error(LONG_MESSAGE)
+    window.gallery.clear(LONG_MESSAGE)
+    window.edge_compare.clear(LONG_MESSAGE)
+    window.hidden_view.clear(LONG_MESSAGE)
+    window.frames_page.player.clear(LONG_MESSAGE)
+    for page in every_page(window):
+        assert window.minimumSizeHint().width() <= max(before, ROOM.width()), page
+
+
+def test_a_first_start_opens_inside_the_screen(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(screen_fit, "available", lambda _widget=None: QRect(PROJECTOR))
+    window = open_window(qtbot, tmp_path)
+    assert PROJECTOR.contains(window.geometry()), window.geometry()
+    assert window.width() >= 0.85 * ROOM.width()  # it uses the screen, it is not a small box in a corner
+    window.close()
+
+
+def test_a_geometry_saved_on_a_1920_screen_opens_inside_a_1280_screen(qtbot, tmp_path, monkeypatch):
+    window = open_window(qtbot, tmp_path)
+    window.setGeometry(QRect(400, 60, 1500, 900))  # as on a 1920x1080 screen
+    window.close()  # saves its geometry in tmp_path's settings
+    monkeypatch.setattr(screen_fit, "available", lambda _widget=None: QRect(PROJECTOR))
+    again = open_window(qtbot, tmp_path)
+    assert PROJECTOR.contains(again.geometry()), again.geometry()
+    again.close()
+
+
+def test_placed_shrinks_and_moves_a_rect_onto_the_screen():
+    frame = screen_fit.FRAME_ALLOWANCE
+    rect = screen_fit.placed(QRect(1900, 50, 1500, 900), PROJECTOR)
+    assert rect.size() == ROOM
+    outer = rect.adjusted(-frame.width() // 2, -(frame.height() - frame.width() // 2), frame.width() // 2,
+                          frame.width() // 2)
+    assert PROJECTOR.contains(outer), outer
+    inside = QRect(100, 100, 600, 400)
+    assert screen_fit.placed(inside, PROJECTOR) == inside  # a window that fits stays where the user put it
+
+
+def test_first_size_takes_a_share_of_the_screen_within_a_cap():
+    assert screen_fit.first_size(QRect(0, 0, 3840, 2100)) == screen_fit.FIRST_CAP
+    small = screen_fit.first_size(PROJECTOR, QSize(1200, 600))
+    assert fits_room(small) and small.width() >= 1200
