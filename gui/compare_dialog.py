@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QProgres
 
 from engine import presets
 from engine.tasks import registry
+from gui import screen_fit
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
 from gui.run_presenter import clock
@@ -37,7 +38,6 @@ class CompareDialog(QDialog):
         self.session, self.model_panel, self.dialogs = session, model_panel, dialogs
         self.setWindowTitle("Compare cells")
         self.setObjectName("compare dialog")
-        self.resize(1300, 860)
         self.boxes = {}
         cells = QHBoxLayout()
         cells.addWidget(QLabel("Cells:"))
@@ -84,6 +84,8 @@ class CompareDialog(QDialog):
         layout.addWidget(self.about)
         layout.addLayout(status)
         layout.addWidget(self.view, 1)
+        # a share of the screen it opens on (1300x860 put Export report off a 1280x720 projector)
+        self.resize(screen_fit.first_size(screen_fit.available(parent), self.minimumSizeHint()))
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.view.exportRequested.connect(self.export_report)
@@ -103,6 +105,7 @@ class CompareDialog(QDialog):
         if not self.running:
             self._describe_settings()
         super().showEvent(event)
+        screen_fit.fit_to_screen(self)  # all of it on the screen it opens on, Export report included
 
     def settings(self) -> dict:
         """The runs' shared settings: the model panel's, with the dialog's epochs, hidden size and choices."""

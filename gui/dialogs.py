@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStatusBar, QWidget
 
 MAX_RECENT = 8
+MAX_LINES, MAX_CHARS = 12, 900  # more goes under Show Details: a message box must fit a 1280x720 screen
 
 
 class Dialogs(QObject):
@@ -31,7 +32,8 @@ class Dialogs(QObject):
     # ---- telling the user ----
     def error(self, title: str, message: str, hint: str = "") -> None:
         """A warning with what went wrong and what to do; returns at once (training and timers go on)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self._widget())
+        box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok, self._widget())
+        bounded_text(box, message)
         if hint:
             box.setInformativeText(hint)
         box.setObjectName("error dialog")
@@ -39,7 +41,9 @@ class Dialogs(QObject):
         box.open()  # window-modal, returns at once
 
     def information(self, title: str, text: str) -> None:
-        QMessageBox.information(self._widget(), title, text)
+        box = QMessageBox(QMessageBox.Icon.Information, title, "", QMessageBox.StandardButton.Ok, self._widget())
+        bounded_text(box, text)
+        box.exec()
 
     def about(self, title: str, html: str) -> None:
         QMessageBox.about(self._widget(), title, html)
@@ -83,3 +87,15 @@ class Dialogs(QObject):
         for path in self.recent():
             menu.addAction(path, lambda p=path: self.recentChosen.emit(p))
         menu.setEnabled(not menu.isEmpty())
+
+
+def bounded_text(box: QMessageBox, text: str) -> None:
+    """`text` in `box`, its head only when it is long, the whole under "Show Details..." (a scrolled field): a
+    message box grows with its text and a long one would run off a 1280x720 screen."""
+    lines = text.splitlines() or [""]
+    if len(lines) <= MAX_LINES and len(text) <= MAX_CHARS:
+        box.setText(text)
+        return
+    head = "\n".join(lines[:MAX_LINES])[:MAX_CHARS].rstrip()
+    box.setText(f"{head} …\n(the whole message: Show Details)")
+    box.setDetailedText(text)

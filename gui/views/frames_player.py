@@ -17,6 +17,7 @@ from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
                                QVBoxLayout, QWidget)
 
+from gui.views import media_icons
 from gui.views import sequence_frames as sf
 
 PANELS = ("context", "truth", "prediction")
@@ -110,8 +111,9 @@ class FramesPlayer(QWidget):
         self.mse_label = QLabel(" ")
         for label in (self.frame_label, self.mse_label):
             label.setFont(big)
-        self.play_button = QPushButton("▶ play")
+        self.play_button = QPushButton()
         self.play_button.setCheckable(True)
+        media_icons.show_playing(self.play_button, False)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.loop_check = QCheckBox("loop")
@@ -352,7 +354,7 @@ class FramesPlayer(QWidget):
         self.timer.setInterval(max(1, round(1000.0 / (self._fps * speed))))
 
     def _on_play_toggled(self, on: bool) -> None:
-        self.play_button.setText("⏸ pause" if on else "▶ play")
+        media_icons.show_playing(self.play_button, on)
         if on and self.step_count() > 1:
             if self.slider.value() >= self.step_count() - 1:
                 self.slider.setValue(0)  # play from the start after the end

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListView,
-                               QPushButton, QSlider, QStyledItemDelegate, QVBoxLayout, QWidget)
+                               QPushButton, QSlider, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from gui.views.image_utils import scale_image, to_qimage
 from gui.views.thumbnail_model import ThumbnailListModel
@@ -123,6 +123,8 @@ class Gallery(QWidget):
         self.count_label = QLabel()
         self.count_label.setWordWrap(True)  # "no predictions yet ..." must not widen the window either
         self.clear_filter_button = QPushButton("clear filter")
+        # the style's clear icon, not a glyph the font may lack
+        self.clear_filter_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton))
         self.clear_filter_button.setVisible(False)
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(24, 192)
@@ -201,7 +203,7 @@ class Gallery(QWidget):
                 parts.append(f"true {self._model.name(true_class)}")
             if pred_class is not None:
                 parts.append(f"pred {self._model.name(pred_class)}")
-            self.clear_filter_button.setText(f"✕ clear filter ({', '.join(parts)})")
+            self.clear_filter_button.setText(f"clear filter ({', '.join(parts)})")
         self.clear_filter_button.setVisible(active)
         self._refilter()
 

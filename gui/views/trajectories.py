@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.views import media_icons
 from gui.views.hidden_state import READ_ORDERS, probe_image_plot, read_span, show_probe_image, span_path
 from gui.views.grad_curve import fit_axes
 from gui.views.loss_plot import GridAxis
@@ -108,8 +109,9 @@ class TrajectoryView(QtWidgets.QWidget):
         self.hist_caption.setWordWrap(True)
 
     def _build_time_controls(self) -> None:
-        self.play_button = QtWidgets.QPushButton("▶ Play")
+        self.play_button = QtWidgets.QPushButton()
         self.play_button.setCheckable(True)
+        media_icons.show_playing(self.play_button, False)
         self.play_button.toggled.connect(self._on_play_toggled)
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -375,10 +377,10 @@ class TrajectoryView(QtWidgets.QWidget):
             interval = max(MIN_TICK_MS, int(self.animation_ms) // steps)
             self._stride = max(1, math.ceil(steps * interval / max(self.animation_ms, 1)))
             self._timer.start(interval)
-            self.play_button.setText("⏸ Pause")
+            media_icons.show_playing(self.play_button, True)
         else:
             self._timer.stop()
-            self.play_button.setText("▶ Play")
+            media_icons.show_playing(self.play_button, False)
 
     def _advance(self) -> None:
         last = self._points.shape[1] - 1

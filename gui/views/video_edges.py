@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from gui.exports import check_single_file
 from gui.threads import ThreadKeeper
+from gui.views import media_icons
 from gui.views.fit_on_show import FitOnShow
 
 SIZES = {"320×240": (240, 320), "160×120": (120, 160), "640×480": (480, 640), "as recorded": None}
@@ -75,7 +76,8 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.loop = QCheckBox("loop")
         self.loop.setToolTip("Start again at the end of the video")
         self.loop.toggled.connect(lambda on: self.worker and self.worker.set_loop(on))
-        self.play_button = QPushButton("Pause")
+        self.play_button = QPushButton()
+        media_icons.show_playing(self.play_button, True)
         self.play_button.setEnabled(False)
         self.play_button.clicked.connect(self.toggle_play)
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -191,11 +193,11 @@ class VideoEdgesView(FitOnShow, QWidget):
     def toggle_play(self) -> None:
         if self.worker is None:
             return
-        playing = self.play_button.text() == "Pause"
+        playing = self.play_button.text() == media_icons.PAUSE
         if not playing and self.slider.isEnabled() and self.slider.value() >= self.slider.maximum():
             self.worker.seek(0)  # at the end: play again from the start
         self.worker.set_paused(playing)
-        self.play_button.setText("Play" if playing else "Pause")
+        media_icons.show_playing(self.play_button, not playing)
 
     def _canny_toggled(self, on: bool) -> None:
         self._set_canny_visible(on)
@@ -216,7 +218,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.slider.setEnabled(count > 1)
         self.slider.setRange(0, max(count - 1, 0))
         self.play_button.setEnabled(True)
-        self.play_button.setText("Pause")
+        media_icons.show_playing(self.play_button, True)
         size = self.frame_size()
         self.status.setText(f"{name}: {count or 'live'} frames · {fps:.0f} fps recorded · frames "
                             f"{f'{size[1]}×{size[0]}' if size else 'as recorded'}")
@@ -250,7 +252,7 @@ class VideoEdgesView(FitOnShow, QWidget):
     @Slot()
     def _on_ended(self) -> None:
         if self.sender() is self.worker:
-            self.play_button.setText("Play")
+            media_icons.show_playing(self.play_button, False)
 
     @Slot(str, str)
     def _on_failed(self, message: str, hint: str) -> None:

@@ -5,8 +5,9 @@ the window. The offscreen screen is whatever Qt makes it, so the checks compare 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QApplication, QStackedWidget
+from PySide6.QtCore import QRect, QSize, QTimer
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QStackedWidget
 
 from engine.tasks import registry
 from gui import screen_fit
@@ -110,3 +111,55 @@ def test_first_size_takes_a_share_of_the_screen_within_a_cap():
     assert screen_fit.first_size(QRect(0, 0, 3840, 2100)) == screen_fit.FIRST_CAP
     small = screen_fit.first_size(PROJECTOR, QSize(1200, 600))
     assert fits_room(small) and small.width() >= 1200
+
+
+def within_room(widget) -> bool:
+    return fits_room(widget.frameGeometry().size())
+
+
+def test_the_compare_dialog_fits_with_its_export_button_on_screen(window, qtbot, monkeypatch):
+    monkeypatch.setattr(screen_fit, "available", lambda _widget=None: QRect(PROJECTOR))
+    window.open_compare()
+    dialog = window.gates.compare
+    qtbot.waitExposed(dialog)
+    assert within_room(dialog) and PROJECTOR.contains(dialog.frameGeometry()), dialog.frameGeometry()
+    export = dialog.view.export_button
+    assert dialog.rect().contains(QRect(export.mapTo(dialog, export.rect().topLeft()), export.size()))
+    dialog.close()
+
+
+def test_a_long_error_message_keeps_its_box_on_screen(window, qtbot):
+    window.dialogs.error("Could not read the data", "a line of the message\n" * 300, "what to do")
+    box = window.findChild(QMessageBox, "error dialog")
+    qtbot.waitExposed(box)
+    assert within_room(box), box.frameGeometry()
+    assert box.detailedText().count("a line of the message") == 300  # nothing lost: all of it under Details
+    box.close()
+
+
+def test_a_long_information_box_fits(window, qtbot):
+    seen = []
+
+    def look_and_close():
+        box = QApplication.activeModalWidget()
+        seen.append(box.frameGeometry().size())
+        box.close()
+
+    QTimer.singleShot(200, look_and_close)
+    window.dialogs.information("Skipped files", "\n".join(f"/data/folder/file_{i}.png: not an image" for i in
+                                                          range(400)))
+    assert seen and fits_room(seen[0]), seen
+
+
+def test_every_button_text_is_in_its_font_and_play_buttons_have_icons(window):
+    """A glyph the font lacks shows as an empty box (⏸ in DejaVu Sans): buttons use the style's icons instead."""
+    missing = []
+    for button in window.findChildren(QAbstractButton):
+        metrics = QFontMetrics(button.font())
+        missing += [(button.text(), ch) for ch in button.text() if not metrics.inFontUcs4(ord(ch))]
+    for action in window.actions_by_name.values():
+        metrics = QFontMetrics(window.font())
+        missing += [(action.text(), ch) for ch in action.text() if not metrics.inFontUcs4(ord(ch))]
+    assert not missing, missing
+    for player in (window.frames_page.player, window.gates.trajectories, window.video):
+        assert not player.play_button.icon().isNull() and player.play_button.text() in ("Play", "Pause")

@@ -92,7 +92,7 @@ def test_play_advances_and_stops_at_the_end(view, qtbot):
     assert view.is_playing() and view.time() == 0
     qtbot.waitUntil(lambda: not view.is_playing(), timeout=3000)
     assert view.time() == 9
-    assert view.play_button.text() == "▶ Play"
+    assert view.play_button.text() == "Play"
 
 
 def test_probe_sample_is_drawn_up_to_t(view):
@@ -113,7 +113,7 @@ def test_clear_stops_and_empties_the_view_for_a_new_run(view):
     view.play()
     assert view.placeholder.isHidden() and view.is_playing()
     view.clear()
-    assert not view.is_playing() and view.play_button.text() == "▶ Play"
+    assert not view.is_playing() and view.play_button.text() == "Play"
     assert not view.placeholder.isHidden() and view.placeholder.text() == "No trajectories yet for this run."
     assert view.legend_names() == [] and view._probe_line.getData()[0] is None  # no probe path
     assert view.image_item.image is None and view.read_rect().isEmpty() and view.dim_rect().isEmpty()
