@@ -35,6 +35,7 @@ from gui.views.training_curves import TrainingCurves
 from gui.views.video_edges import VideoEdgesView
 from gui.window_actions import build_actions
 
+DOCK_SHARES = (0.17, 0.25)  # of the window's width, for the Data and the Model dock
 SCROLL_BAR_ROOM = 24  # px beside a scrolled panel for its vertical scroll bar
 LIVE_MODES = {"video_edges": "video"}  # a spec's live_view -> the Live tab's mode; any other: drawing
 
@@ -87,6 +88,17 @@ class MainWindow(QMainWindow):
             self.resize(screen_fit.first_size(area, self.minimumSizeHint()))
             self.setGeometry(screen_fit.centred(self.size(), area))
         screen_fit.fit_to_screen(self)
+        self._docks_shared = False  # the docks' widths are set when the window first shows (resizeDocks needs it)
+
+    def _share_width_with_docks(self) -> None:
+        """The docks take a share of the window's width (at least their minimum, the Model dock no wider than
+        its panel wants), the tabs the rest: on a 1280 px screen the Results page needs it."""
+        width = self.width()
+        docks = [self.findChild(QDockWidget, name) for name in ("Data", "Model")]
+        wanted = (self.data_panel.sizeHint().width(), self.model_panel.sizeHint().width() + SCROLL_BAR_ROOM)
+        widths = [max(dock.minimumSizeHint().width(), min(round(width * share), most))
+                  for dock, share, most in zip(docks, DOCK_SHARES, wanted)]
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
     def _make_views(self) -> None:
         self.data_panel = DataPanel()
@@ -104,7 +116,9 @@ class MainWindow(QMainWindow):
         gallery_page = QSplitter(Qt.Orientation.Horizontal)
         gallery_page.addWidget(self.gallery)
         gallery_page.addWidget(self.confusion)
-        gallery_page.setSizes([600, 500])
+        # the matrix gets the larger share: 10 classes need ~30 px square cells to read the counts (1280x720)
+        gallery_page.setStretchFactor(0, 2)
+        gallery_page.setStretchFactor(1, 3)
         # a task's spec names the page of its results (result_view)
         self.results_pages = {"gallery": gallery_page, "edge_compare": self.edge_compare,
                               "masks": self.segment_page.page, "frames": self.frames_page.page}
@@ -186,6 +200,12 @@ class MainWindow(QMainWindow):
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._docks_shared:
+            self._docks_shared = True
+            self._share_width_with_docks()
 
     # drag and drop: data files and folders open, images go to the Live tab
     def dragEnterEvent(self, event) -> None:

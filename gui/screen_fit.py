@@ -16,6 +16,7 @@ FRAME_ALLOWANCE = QSize(16, 40)  # a title bar and borders, before the window ma
 PROJECTOR = QRect(0, 0, 1280, 680)  # a 1280x720 screen less a 40 px taskbar: what every window must fit
 FIRST_SHARE = 0.9  # of the available width and height, on first start
 FIRST_CAP = QSize(1500, 900)
+FIRST_AT_LEAST = QSize(1264, 640)  # on a screen about 1280x720 (a projector) the window takes all the room
 
 
 def available(widget: QWidget | None = None) -> QRect:
@@ -35,8 +36,8 @@ def frame_margins(widget: QWidget) -> QSize:
 
 def first_size(area: QRect, minimum: QSize | None = None) -> QSize:
     """A first window size on a screen whose available geometry is `area`: FIRST_SHARE of it, at most FIRST_CAP,
-    at least `minimum` (the window's minimum), never more than the area less a frame."""
-    room, minimum = _room(area), minimum or QSize(0, 0)
+    at least FIRST_AT_LEAST and `minimum` (the window's minimum), never more than the area less a frame."""
+    room, minimum = _room(area), (minimum or QSize(0, 0)).expandedTo(FIRST_AT_LEAST)
     width = min(round(area.width() * FIRST_SHARE), FIRST_CAP.width())
     height = min(round(area.height() * FIRST_SHARE), FIRST_CAP.height())
     return QSize(min(max(width, minimum.width()), room.width()), min(max(height, minimum.height()), room.height()))

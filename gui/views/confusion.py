@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
+from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from gui.views import confusion_render
 
 BLUE = np.array([8, 69, 148], np.float32)
 RED = np.array([203, 24, 29], np.float32)
@@ -56,6 +58,7 @@ class PerClassView(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
     def set_matrix(self, matrix: np.ndarray, class_names: list[str]) -> None:
@@ -75,8 +78,6 @@ class PerClassView(QTableWidget):
             self.setItem(r, 2, acc_item)
         self.setSortingEnabled(True)
         self.resizeColumnsToContents()
-        width = self.horizontalHeader().length() + 2 * self.frameWidth()
-        self.setFixedWidth(width + self.verticalScrollBar().sizeHint().width() + 4)
 
     def accuracy(self) -> dict[str, float]:
         """class name -> accuracy % (-1 for a class with no samples)."""
@@ -116,6 +117,7 @@ class ConfusionMatrixView(QWidget):
         self.vb = item.getViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.invertY(True)  # row 0 (first true class) at the top
+        self.vb.setAspectLocked(True)  # square cells, whatever the panel's shape
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
         self.highlight = QGraphicsRectItem()
@@ -135,21 +137,21 @@ class ConfusionMatrixView(QWidget):
 
         self.per_class = PerClassView()
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.title)
-        left_layout.addWidget(self.plot, 1)
-        left_layout.addWidget(self.hover_label)
-        left_layout.addWidget(legend)
-        splitter = QSplitter(Qt.Orientation.Vertical)  # the table below: the matrix keeps the width
-        splitter.addWidget(left)
-        splitter.addWidget(self.per_class)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        layout = QHBoxLayout(self)
+        matrix_page = QWidget()
+        matrix_layout = QVBoxLayout(matrix_page)
+        matrix_layout.setContentsMargins(0, 0, 0, 0)
+        matrix_layout.addWidget(self.plot, 1)
+        matrix_layout.addWidget(self.hover_label)
+        matrix_layout.addWidget(legend)
+        # the matrix and the class table each get the whole panel: on a 1280x720 screen a table below the
+        # matrix left it 18 px cells and showed 2 of 10 classes
+        self.pages = QTabWidget()
+        self.pages.addTab(matrix_page, "matrix")
+        self.pages.addTab(self.per_class, "per class")
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages, 1)
 
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -234,7 +236,13 @@ class ConfusionMatrixView(QWidget):
         return f"true {self._names[true]}, predicted {self._names[pred]}: {count:,} ({share:.1f}%)"
 
     def export_png(self, path: str) -> bool:
-        return self.grab().save(str(path), "PNG")
+        """The matrix drawn from its numbers at a fixed cell size (confusion_render), not a grab of the panel."""
+        return self.export_image().save(str(path), "PNG")
+
+    def export_image(self) -> QImage:
+        k = len(self._matrix)
+        return confusion_render.render(self._matrix, self._names, matrix_colors(self._matrix) if k else
+                                       np.zeros((0, 0, 3), np.uint8), self.title.text())
 
     # --- internals ----------------------------------------------------------------------
     def _ensure_texts(self, k: int) -> None:

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
+from gui.views import confusion_render
 from gui.views.confusion import EMPTY_TEXT, ConfusionMatrixView, row_shares
 
 NAMES = ["zero", "one", "two", "three"]
@@ -103,8 +104,33 @@ def test_rejects_non_square(view):
         view.set_matrix(np.zeros((3, 4), int), NAMES)
 
 
-def test_export_png(view, tmp_path):
-    path = tmp_path / "confusion.png"
-    assert view.export_png(str(path))
-    image = QImage(str(path))
-    assert not image.isNull() and image.width() >= 400
+def test_export_png_is_drawn_from_the_numbers_at_a_size_of_its_own(view, tmp_path):
+    """Not a grab of the panel: the same image whatever the widget's size, cells of CELL_PX, the cell colours."""
+    sizes = []
+    for widget_size in ((800, 600), (300, 260)):
+        view.resize(*widget_size)
+        path = tmp_path / f"confusion_{widget_size[0]}.png"
+        assert view.export_png(str(path))
+        image = QImage(str(path))
+        assert not image.isNull()
+        sizes.append(image.size())
+    assert sizes[0] == sizes[1]
+    cell = confusion_render.cell_px(4)
+    assert cell == confusion_render.CELL_PX and sizes[0].width() >= 4 * cell and sizes[0].height() >= 4 * cell
+    image = view.export_image()
+    # the cells lie at the bottom right of the title and names; the diagonal is blue, 3 -> 1 (count 0) white
+    left = image.width() - confusion_render.MARGIN - 4 * cell
+    top = next(y for y in range(image.height()) if image.pixelColor(left + cell // 5, y).blue() > 120
+               and image.pixelColor(left + cell // 5, y).red() < 100)
+    diagonal = image.pixelColor(left + cell // 5, top + cell // 5)
+    never = image.pixelColor(left + cell + cell // 5, top + 3 * cell + cell // 5)
+    assert diagonal.blue() > diagonal.red() + 50
+    assert min(never.red(), never.green(), never.blue()) > 240
+
+
+def test_export_of_many_classes_stays_a_sensible_size(view):
+    k = 60
+    view.set_matrix(np.eye(k, dtype=int) * 5, [f"class number {i}" for i in range(k)])
+    image = view.export_image()
+    most = confusion_render.MAX_MATRIX_PX + 400  # the matrix, names and titles
+    assert image.width() <= most and image.height() <= most
