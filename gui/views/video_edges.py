@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
@@ -38,6 +38,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.frames_shown = 0
         self.last_fps = 0.0
         self._fit_later = False
+        self._user_zoomed = False  # once the user zooms or pans, resizes keep their view
         sources = self._build_sources()
         self._build_transport()
         self._build_export()
@@ -86,6 +87,9 @@ class VideoEdgesView(FitOnShow, QWidget):
         self.fps_label = QLabel("— fps")
         self.fps_label.setMinimumWidth(90)
         self.fps_label.setToolTip("Frames the model processed in the last second")
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Whole frames in view again (scroll to zoom, drag to pan)")
+        self.fit_button.clicked.connect(self.fit_frames)
 
     def _build_export(self) -> None:
         self.export_button = QPushButton("Export edge video…")
@@ -105,10 +109,10 @@ class VideoEdgesView(FitOnShow, QWidget):
             view = self.graphics.addViewBox(row=1, col=column, lockAspect=True, invertY=True, enableMenu=False)
             item = pg.ImageItem(axisOrder="row-major")
             view.addItem(item)
-            if column:
-                view.setXLink(self.views["frame"])
-                view.setYLink(self.views["frame"])
+            view.sigRangeChangedManually.connect(self._zoomed_by_user)
+            view.sigResized.connect(self._refit)
             self.views[key], self.images[key] = view, item
+        self._link("model", True)
 
     def _lay_out(self, sources: list[QWidget | None]) -> None:
         # two rows of sources (None: the break), export at the end of the second: fits a 1280 px screen
@@ -127,6 +131,7 @@ class VideoEdgesView(FitOnShow, QWidget):
         row2.addWidget(self.play_button)
         row2.addWidget(self.slider, 1)
         row2.addWidget(self.loop)
+        row2.addWidget(self.fit_button)
         row2.addWidget(self.fps_label)
         layout = QVBoxLayout(self)
         layout.addLayout(row0)
@@ -173,6 +178,7 @@ class VideoEdgesView(FitOnShow, QWidget):
             self.status.setText(f"{spec}: train or load an edges model to play it through.")
             return
         self.frames_shown, self.last_fps = 0, 0.0
+        self._user_zoomed = False  # a new source opens fitted
         self.worker = self.make_player(spec, self.predictor, self.frame_size(), self.show_canny.isChecked(), realtime)
         self.worker.set_loop(self.loop.isChecked())
         self.worker.opened.connect(self._on_opened)
@@ -205,11 +211,37 @@ class VideoEdgesView(FitOnShow, QWidget):
             self.worker.set_canny(on)
 
     def _set_canny_visible(self, on: bool) -> None:
+        # a hidden view stays out of the links: its near-zero width with a locked aspect would set the
+        # linked views' range to 48x36 px frames in a large empty box
+        self._link("canny", on)
         self.views["canny"].setVisible(on)
         self.titles["canny"].setVisible(on)
         self.graphics.ci.layout.setColumnMaximumWidth(2, 1e6 if on else 0)
         if not on:
             self.images["canny"].clear()
+
+    def _link(self, key: str, on: bool) -> None:
+        """Zoom and pan of view `key` follow the input's (on) or its own (off)."""
+        self.views[key].setXLink(self.views["frame"] if on else None)
+        self.views[key].setYLink(self.views["frame"] if on else None)
+
+    # ---- fitting: whole frames fill their panels until the user zooms or pans ----
+    def fit_frames(self) -> None:
+        self._user_zoomed = False
+        self._fit()
+
+    def _fit(self) -> None:
+        """The narrowest shown panel fits its frame; the linked ones follow and show all of theirs too."""
+        self._fit_later = False
+        shown = [view for key, view in self.views.items() if key != "canny" or self.show_canny.isChecked()]
+        min(shown, key=lambda view: view.width()).autoRange(padding=0)
+
+    def _refit(self) -> None:
+        if not self._user_zoomed and self.images["frame"].image is not None:
+            QTimer.singleShot(0, self._fit)  # after the layout has settled every panel's size
+
+    def _zoomed_by_user(self) -> None:
+        self._user_zoomed = True
 
     @Slot(int, float, str)
     def _on_opened(self, count: int, fps: float, name: str) -> None:

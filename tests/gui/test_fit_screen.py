@@ -6,12 +6,13 @@ the window. The offscreen screen is whatever Qt makes it, so the checks compare 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize, QTimer
+from PySide6.QtCore import QObject, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QStackedWidget
 
 from engine.tasks import registry
 from gui import screen_fit
+from gui.views.video_edges import VideoEdgesView
 from window_helpers import open_window
 
 PROJECTOR = screen_fit.PROJECTOR
@@ -188,3 +189,65 @@ def test_the_confusion_matrix_uses_its_space_at_the_first_start_size(qtbot, tmp_
     last = table.rowViewportPosition(9) + table.rowHeight(9)
     assert 0 <= table.rowViewportPosition(0) and last <= table.viewport().height(), (last, table.viewport().height())
     window.close()
+
+
+class FakePlayer(QObject):
+    """Stands in for gui/video_worker.py's player: one 320x240 frame with its edges, as the worker sends it."""
+
+    frameReady = Signal()
+
+    def __init__(self):
+        super().__init__()
+        frame = np.zeros((240, 320, 3), np.uint8)
+        frame[::16] = 255
+        self.latest = (frame, np.linspace(0, 1, 240 * 320, dtype=np.float32).reshape(240, 320),
+                       np.zeros((240, 320), np.float32), 0, 25.0)
+
+    def take(self):
+        return self.latest
+
+    def set_canny(self, on: bool) -> None:
+        pass  # the frames already carry a Canny map
+
+    def stop(self) -> None:
+        pass
+
+
+def filled(view, key: str) -> bool:
+    """The panel's frame is about as large as its box allows (the panels differ by a few px; the narrowest
+    fits exactly), not a stamp in an empty box."""
+    shown, box = view.images[key].sceneBoundingRect(), view.views[key]
+    return shown.width() >= 0.9 * box.width() or shown.height() >= 0.9 * box.height()
+
+
+def settle(qtbot):
+    qtbot.wait(30)  # the refit runs once the layout has given every panel its size
+    QApplication.processEvents()
+
+
+def test_video_edges_frames_fill_their_panels_until_the_user_zooms(qtbot):
+    view = VideoEdgesView(None, None)
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    player = view.worker = FakePlayer()
+    player.frameReady.connect(view._on_frame)
+    player.frameReady.emit()
+    settle(qtbot)
+    assert filled(view, "frame") and filled(view, "model")  # was 48x36 px in a large box
+    view.show_canny.setChecked(True)
+    player.frameReady.emit()
+    settle(qtbot)
+    assert all(filled(view, key) for key in ("frame", "model", "canny"))
+    view.resize(1200, 700)
+    settle(qtbot)
+    assert filled(view, "frame")
+    view.views["frame"].scaleBy((0.5, 0.5))  # the user zooms in: later resizes keep the zoom
+    view.views["frame"].sigRangeChangedManually.emit([True, True])
+    view.resize(1000, 640)
+    settle(qtbot)
+    assert view.images["frame"].sceneBoundingRect().width() > 1.2 * view.views["frame"].width()  # not refitted
+    view.fit_button.click()
+    settle(qtbot)
+    assert filled(view, "frame")
