@@ -24,6 +24,8 @@ PANELS = ("context", "truth", "prediction")
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 MAX_CHANNELS = 32
 DEFAULT_FPS = 10.0
+FRAMES_MIN_HEIGHT = 150  # px, the frames and the state grid share a 1280x720 screen's height
+STATE_MIN_HEIGHT = 150
 BACKGROUND = "#3c3f41"
 TITLE_COLOUR = "#ffffff"
 EMPTY_TEXT = "No sequence yet for this run."  # the frame label of an empty player
@@ -69,7 +71,7 @@ class FramesPlayer(QWidget):
         """The three frame panels, each a title over a view box."""
         self.frames_view = pg.GraphicsLayoutWidget()
         self.frames_view.setBackground(BACKGROUND)  # not black: black frame edges stay visible
-        self.frames_view.setMinimumHeight(200)
+        self.frames_view.setMinimumHeight(FRAMES_MIN_HEIGHT)
         self._titles, self.boxes, self.images = {}, {}, {}
         for col, key in enumerate(PANELS):
             self._titles[key] = _Title(key, size=f"{self._title_pt:g}pt", bold=True, color=TITLE_COLOUR)
@@ -103,6 +105,8 @@ class FramesPlayer(QWidget):
         self.state_bar.getAxis("right").setTickFont(tick_font)
         self.state_bar.getAxis("right").setTextPen(TITLE_COLOUR)
         self.state_plot.setTitle("recurrent state", size=f"{self._title_pt:g}pt")
+        # the frames' own size hint would take all the height of a 1280x720 screen and leave the state a strip
+        self.state_view.setMinimumHeight(STATE_MIN_HEIGHT)
         self.state_view.setVisible(False)
 
     def _build_controls(self, big) -> None:
@@ -143,7 +147,7 @@ class FramesPlayer(QWidget):
         transport.addWidget(self.loop_check)
         transport.addWidget(self.speed_combo)
         labels = QHBoxLayout()  # the labels wrap rather than widen the window (a 1280 px screen)
-        for label, stretch in ((self.frame_label, 0), (self.mse_label, 1)):
+        for label, stretch in ((self.frame_label, 1), (self.mse_label, 2)):
             label.setWordWrap(True)
             labels.addWidget(label, stretch)
         actions = QHBoxLayout()
