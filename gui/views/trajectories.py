@@ -68,6 +68,7 @@ class TrajectoryView(QtWidgets.QWidget):
         self._build_time_controls()
         self.placeholder = QtWidgets.QLabel(EMPTY_TEXT)
         self.placeholder.setStyleSheet("color: gray;")
+        self.placeholder.setWordWrap(True)
         self._lay_out()
         self.set_font_size(font_size)
         self._set_forget(None)
@@ -117,6 +118,7 @@ class TrajectoryView(QtWidgets.QWidget):
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(self.set_time)
         self.step_label = QtWidgets.QLabel(NO_STEP)
+        self.step_label.setWordWrap(True)
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._advance)
         self._stride = 1
@@ -132,8 +134,8 @@ class TrajectoryView(QtWidgets.QWidget):
         body.addLayout(side, 2)
         controls = QtWidgets.QHBoxLayout()
         controls.addWidget(self.play_button)
-        controls.addWidget(self.slider, 1)
-        controls.addWidget(self.step_label)
+        controls.addWidget(self.slider, 2)
+        controls.addWidget(self.step_label, 1)  # wraps at big fonts rather than widening the window
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.placeholder)
