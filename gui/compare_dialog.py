@@ -104,8 +104,7 @@ class CompareDialog(QDialog):
     def showEvent(self, event) -> None:
         if not self.running:
             self._describe_settings()
-        super().showEvent(event)
-        screen_fit.fit_to_screen(self)  # all of it on the screen it opens on, Export report included
+        super().showEvent(event)  # the window's DialogsOnScreen then fits it onto its screen (gui/screen_fit.py)
 
     def settings(self) -> dict:
         """The runs' shared settings: the model panel's, with the dialog's epochs, hidden size and choices."""

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.closer = WindowCloser(self, self.session, [self.video.shutdown, lambda _ms: self.router.stop(),
                                                         self.frames_page.shutdown, self.gates.shutdown])
         self._size_to_screen(self.settings.value("window/geometry"))
+        self.dialogs_on_screen = screen_fit.DialogsOnScreen(self)
 
     def _size_to_screen(self, saved) -> None:
         """A saved geometry comes back clamped onto the screen it opens on; a first start gets a share of that

@@ -8,9 +8,10 @@ real frame counts).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 FRAME_ALLOWANCE = QSize(16, 40)  # a title bar and borders, before the window manager says how large they are
 PROJECTOR = QRect(0, 0, 1280, 680)  # a 1280x720 screen less a 40 px taskbar: what every window must fit
@@ -79,6 +80,22 @@ def fit_to_screen(widget: QWidget, area: QRect | None = None) -> None:
 def fits(widget: QWidget, area: QRect = PROJECTOR) -> bool:
     """Whether `widget`'s frame geometry lies inside `area` (PROJECTOR: the 1280x720 screen the app must fit)."""
     return area.contains(widget.frameGeometry())
+
+
+class DialogsOnScreen(QObject):
+    """Every dialog the application shows (message boxes, Compare cells, file pickers, those added later) is fitted
+    onto its screen once it has its size: an event filter on the application, watching Show events."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            fit_to_screen(watched)  # placed and sized already: fitted before it is first drawn
+            # and again after the dialog's own showEvent, which may size it (QMessageBox fixes its size there)
+            QTimer.singleShot(0, self, lambda: shiboken6.isValid(watched) and fit_to_screen(watched))
+        return False
 
 
 def _room(area: QRect, frame: QSize = FRAME_ALLOWANCE) -> QSize:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox, QStackedWidget
 
 from engine.tasks import registry
 from gui import screen_fit
@@ -255,3 +255,13 @@ def test_video_edges_frames_fill_their_panels_until_the_user_zooms(qtbot):
     view.fit_button.click()
     settle(qtbot)
     assert filled(view, "frame")
+
+
+def test_any_dialog_larger_than_the_screen_is_fitted_onto_it(window, qtbot, monkeypatch):
+    """Dialogs added later (a shortcut list, a guide) are caught too: the window fits every dialog it shows."""
+    monkeypatch.setattr(screen_fit, "available", lambda _widget=None: QRect(PROJECTOR))
+    dialog = QDialog(window)
+    dialog.resize(2400, 1400)
+    dialog.show()
+    qtbot.waitUntil(lambda: PROJECTOR.contains(dialog.frameGeometry()), timeout=2000)
+    dialog.close()
