@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSizePolicy,
-                               QSplitter, QStackedWidget, QTabWidget)
+                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from gui import file_actions, screen_fit
 from gui.closing import WindowCloser
@@ -140,7 +140,12 @@ class MainWindow(QMainWindow):
         model_scroll.setWidgetResizable(True)
         # the dock asks for the panel's narrowest layout (labels above fields), so the window fits 1280 px
         model_scroll.setMinimumWidth(self.model_panel.minimumSizeHint().width() + SCROLL_BAR_ROOM)
-        self._dock("Model", model_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        model_dock = QWidget()  # Save / Load config stay in view under the scrolled settings
+        model_layout = QVBoxLayout(model_dock)
+        model_layout.setContentsMargins(0, 0, 0, 4)
+        model_layout.addWidget(model_scroll, 1)
+        model_layout.addWidget(self.model_panel.file_buttons)
+        self._dock("Model", model_dock, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _make_status_bar(self) -> None:
         self.progress_bar = QProgressBar()
