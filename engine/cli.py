@@ -8,7 +8,7 @@ import sys
 
 from engine.cli_flags import config_from_args, option_flags, train_flags
 from engine.compare_cli import add_compare_parser
-from engine.errors import ConfigError, UserError
+from engine.errors import UserError
 from engine.predict_cli import add_predict_parser
 
 
@@ -81,27 +81,17 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from engine.cli_messages import check_data_fits, report_skipped, skipped_json
+    from engine.cli_messages import report_skipped, skipped_json
+    from engine.evaluation import evaluate_with_results
     from engine.inference import load_predictor
 
     predictor = load_predictor(args.checkpoint, device=args.device, threads=args.threads)
-    task = predictor.payload["task"]
-    check_data_fits(task, args.data, args.checkpoint)
-    if "evaluate" not in predictor.capabilities:
-        raise ConfigError(f"A {task!r} checkpoint cannot be evaluated ({args.checkpoint}).",
-                          f"Use: predict --checkpoint {args.checkpoint} FILES.")
-    # the BSDS benchmark's thresholds go to a predictor that runs it; others have no use for them
-    benchmark = {"thresholds": args.thresholds} if "benchmark" in predictor.capabilities else {}
-    metrics, details = predictor.evaluate(args.data, **benchmark)
-    extra = {}
-    if "per_class_accuracy" in details and "class_names" in predictor.info:
-        extra["per_class_accuracy"] = {name: float(a) for name, a in
-                                       zip(predictor.info["class_names"], details["per_class_accuracy"])}
-    named = {f"test_{k}": float(v) for k, v in metrics.items()}
+    result = evaluate_with_results(predictor, args.data, str(args.checkpoint), args.thresholds, pictures=False)
+    extra = {"per_class_accuracy": result.per_class_accuracy} if result.per_class_accuracy else {}
     report_skipped(predictor.skipped, args.verbose)
-    print(", ".join(f"{k} {v:.4f}" for k, v in named.items()), file=sys.stderr)
+    print(result.line(), file=sys.stderr)
     if args.json:
-        print(json.dumps({"task": task, "data": args.data, "metrics": named, **extra,
+        print(json.dumps({"task": result.task, "data": args.data, "metrics": result.metrics, **extra,
                           "checkpoint": str(args.checkpoint), "skipped": skipped_json(predictor.skipped)}))
     return 0
 

@@ -14,6 +14,7 @@ from gui import file_actions, screen_fit
 from gui.closing import WindowCloser
 from gui.data_refit import DataRefit
 from gui.dialogs import Dialogs
+from gui.evaluate import Evaluator
 from gui.frames_page import FramesPage
 from gui.gates import Gates
 from gui.panels.data_panel import DataPanel
@@ -169,6 +170,9 @@ class MainWindow(QMainWindow):
         a["export_frames"].triggered.connect(lambda: self.frames_page.export_video("mp4"))
         for name in ("bigger", "smaller"):
             a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))
+        self.evaluator = Evaluator(self.session, self.runs, self.router, a["evaluate"], self.dialogs,
+                                   self.progress_label, self.progress_bar, self.show_results, self)
+        self.statusBar().addPermanentWidget(self.evaluator.cancel_button)
 
     def show_task(self, task: str) -> None:
         """The Results page and Live mode of `task`, as its spec names them."""
@@ -177,6 +181,11 @@ class MainWindow(QMainWindow):
         spec = registry.spec(task)
         self.results.setCurrentWidget(self.results_pages.get(spec.result_view, self.results_pages["gallery"]))
         self.live_tab.show_mode(LIVE_MODES.get(spec.live_view, "draw"))
+
+    def show_results(self, task: str) -> None:
+        """The Results tab, at `task`'s page."""
+        self.show_task(task)
+        self.tabs.setCurrentWidget(self.results)
 
     def open_compare(self) -> None:
         from gui.compare_dialog import CompareDialog

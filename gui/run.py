@@ -21,7 +21,7 @@ LIVE_KINDS = ("hidden", "edge_map", "mask", "frames")
 class Run:
     number: int
     config: dict
-    origin: str = "trained"  # "trained" here, or "loaded" from a checkpoint
+    origin: str = "trained"  # "trained" here, "loaded" from a checkpoint, or "evaluated" (gui/evaluate.py)
     checkpoint: str = ""
     curve_points: list = field(default_factory=list)  # (plot, split, step, epoch, value)
     live: dict = field(default_factory=dict)  # kind -> newest snapshot of the training split (a live probe)
@@ -52,11 +52,11 @@ class Run:
 
     @property
     def label(self) -> str:
-        """'run 2 · GRU h32×2 bi' (a loaded one says so)."""
+        """'run 2 · GRU h32×2 bi' (a loaded or evaluated one says so)."""
         c = self.config
         size = f"{self.cell.upper()} h{c.get('hidden', '?')}" + (f"×{c['layers']}" if c.get("layers", 1) > 1 else "")
         size += " bi" if c.get("bidirectional") else ""
-        return f"run {self.number} · {size}" + (" (loaded)" if self.origin == "loaded" else "")
+        return f"run {self.number} · {size}" + (f" ({self.origin})" if self.origin != "trained" else "")
 
     @property
     def curve_label(self) -> str:

@@ -31,6 +31,7 @@ ACTIONS = {
                 "compare loss, accuracy and gradients (Ctrl+K)"),
     "pause": ("Pause", "Space", "Pause or resume training (Space)"),
     "stop": ("Stop", "Esc", "Stop training and keep the best model so far (Esc)"),
+    "evaluate": ("&Evaluate", "Ctrl+E", "Evaluate the loaded model on the loaded data's test split (Ctrl+E)"),
     "bigger": ("Bigger plot fonts", "Ctrl++", "For projectors"),
     "smaller": ("Smaller plot fonts", "Ctrl+-", ""),
     "about": ("&About RNN Vision Lab", None, ""),
@@ -40,7 +41,7 @@ MENUS = {
               "export_curves", "export_metrics", "export_gallery", "export_confusion", "export_edges",
               "export_edge_video", "export_masks", "export_frames", "export_gradients", None, "skipped", None,
               "quit"],
-    "&Train": ["train", "pause", "stop", None, "compare"],
+    "&Train": ["train", "pause", "stop", None, "evaluate", "compare"],
     "&View": ["bigger", "smaller"],
     "&Help": ["about"],
 }

@@ -11,6 +11,7 @@ from engine.errors import CheckpointError
 
 class LoadedModel:
     SPEC = None  # the task's engine.tasks.spec.TaskSpec (a subclass sets it)
+    EVAL_BATCH = 64  # test samples per forward pass when evaluating
 
     def __init__(self, payload: dict, device: str = "auto"):
         if payload.get("task") != self.SPEC.name:
@@ -33,6 +34,15 @@ class LoadedModel:
     def build_model(self):
         """The model the checkpoint's weights go into, built as in training."""
         return self.task.build_model(self.config, self.info)
+
+    def test_data(self, spec: str, **options):
+        """The spec's test split (all of it when the source has none), prepared as in training, in the form the
+        task's evaluate (and result_snapshots, as Prepared.test) takes; `skipped` names the files left out."""
+        raise NotImplementedError(f"A {self.SPEC.name!r} model has no test data reader.")
+
+    def evaluate(self, spec: str, **options) -> tuple[dict, dict]:
+        """(metrics, details) on the spec's test split, as at the end of training (engine.evaluation)."""
+        return self.task.evaluate(self.model, self.test_data(spec, **options), self.device, self.EVAL_BATCH)
 
     @property
     def capabilities(self) -> frozenset:

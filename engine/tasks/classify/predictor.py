@@ -14,6 +14,7 @@ from engine.tasks.loaded import LoadedModel
 class Predictor(LoadedModel):
     SPEC = SPEC
     RESULTS_KEY = "predictions"  # predict --json: {"predictions": [...]}
+    EVAL_BATCH = 256
 
     @property
     def class_names(self) -> list[str]:
@@ -46,8 +47,9 @@ class Predictor(LoadedModel):
                             "inverted": inverted})
         return results
 
-    def evaluate(self, spec: str) -> tuple[dict, dict]:
-        """Metrics on the spec's test split (all of it when the source has none, e.g. a folder)."""
+    def test_data(self, spec: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """(images (N, C, H, W), labels) of the spec's test split (all of it when the source has none, e.g. a
+        folder), conformed to the training images."""
         parsed = DataSpec.parse(spec)
         c, h, _ = self.info["image_shape"]
         if parsed.kind == "folder":
@@ -60,7 +62,7 @@ class Predictor(LoadedModel):
             raise DataError(f"The data's classes {data.class_names} differ from the model's {self.class_names}.",
                             "Evaluate on data with the same classes (folder names) as the training data.")
         images = torch.from_numpy(conform(data.images, self.info["image_shape"]).transpose(0, 3, 1, 2).copy())
-        return self.task.evaluate(self.model, (images, torch.from_numpy(data.labels)), self.device, 256)
+        return images, torch.from_numpy(data.labels)
 
     def inspect(self, image: np.ndarray, label: str = "", index: int = 0):
         """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""

@@ -15,6 +15,7 @@ class EdgePredictor(LoadedModel):
     SPEC = SPEC
     IMAGE_OUTPUTS = ("edges", "thin")  # <stem>_edges.png, <stem>_thin.png
     RESULTS_KEY = "edges"  # predict --json: {"edges": [...]}
+    EVAL_BATCH = 16
 
     def edge_map(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """uint8 (H, W, 3) RGB -> (soft probability map, map thinned by non-maximum suppression), float32 (H, W)."""
@@ -67,8 +68,9 @@ class EdgePredictor(LoadedModel):
 
         return write_image_results(planned, make, overwrite)
 
-    def evaluate(self, spec: str, thresholds: int | None = None) -> tuple[dict, dict]:
-        """The benchmark on the spec's test split (all its images when it has none), as at the end of training."""
+    def test_data(self, spec: str, thresholds: int | None = None):
+        """The spec's test split (all its images when it has none) with its annotations, for the benchmark as at
+        the end of training; `thresholds` replaces the checkpoint's number of benchmark thresholds."""
         from engine.data.edge_data import load_edges
 
         data = load_edges(spec)
@@ -78,4 +80,4 @@ class EdgePredictor(LoadedModel):
         if test.truths is None:
             raise DataError(f"{spec} has no edge annotations to score against.",
                             "Evaluate on bsds:DIR or pairs:IMGDIR,EDGEDIR.")
-        return self.task.evaluate(self.model, test, self.device, 16)
+        return test

@@ -14,6 +14,7 @@ from engine.tasks.predict import SPEC
 class FramesPredictor(LoadedModel):
     SPEC = SPEC
     RESULTS_KEY = "rollouts"  # predict --json: {"rollouts": [...]}
+    EVAL_BATCH = 32
 
     def build_model(self):
         self.task._info = self.info  # the task's loss and metrics read the checkpoint's settings
@@ -82,12 +83,13 @@ class FramesPredictor(LoadedModel):
         return {"path": str(spec), "video": str(out), "frames": count, "seed_frames": len(seed),
                 "generated": frames, "layout": "truth | model"}
 
-    def evaluate(self, spec: str) -> tuple[dict, dict]:
-        """The predict metrics on the spec's test split (all its clips when it has none)."""
+    def test_data(self, spec: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """(frames, frames) of the spec's test split (all its clips when it has none): the model reads the
+        context and is scored on the horizon of the same clips."""
         from engine.data.sequences import load_sequences
 
         splits = load_sequences(spec, self.context + int(self.info["horizon"]))
         self.skipped = list(splits.skipped)
         data = splits.test or splits.train
         frames = torch.from_numpy(data.frames)
-        return self.task.evaluate(self.model, (frames, frames), self.device, 32)
+        return frames, frames

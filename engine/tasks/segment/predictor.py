@@ -18,6 +18,7 @@ class SegmentPredictor(LoadedModel):
     SPEC = SPEC
     IMAGE_OUTPUTS = ("mask", "overlay")  # <stem>_mask.png, <stem>_overlay.png
     RESULTS_KEY = "masks"  # predict --json: {"masks": [...]}
+    EVAL_BATCH = 16
 
     @property
     def class_names(self) -> list[str]:
@@ -57,8 +58,8 @@ class SegmentPredictor(LoadedModel):
 
         return write_image_results(planned, make, overwrite)
 
-    def evaluate(self, spec: str) -> tuple[dict, dict]:
-        """Figures on the spec's test split (all its images when it has none), each image at its own size."""
+    def test_data(self, spec: str):
+        """The spec's test split (all its images when it has none), each image scored at its own size."""
         from engine.data.masks import load_masks
         from engine.tasks.segment.task import test_split
 
@@ -67,5 +68,4 @@ class SegmentPredictor(LoadedModel):
         if len(data.class_names) != int(self.info["classes"]):
             raise DataError(f"{spec} has {len(data.class_names)} classes but the model has {self.info['classes']}.",
                             "Evaluate on data with the model's classes: " + ", ".join(self.class_names) + ".")
-        test = test_split(data.test or data.train, self.info["train_size"])
-        return self.task.evaluate(self.model, test, self.device, 16)
+        return test_split(data.test or data.train, self.info["train_size"])

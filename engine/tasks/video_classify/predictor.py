@@ -10,12 +10,14 @@ from engine.tasks.video_classify import SPEC
 
 class ClipPredictor(LoadedModel):
     SPEC = SPEC
+    EVAL_BATCH = 64
 
     @property
     def class_names(self) -> list[str]:
         return list(self.info["class_names"])
 
-    def evaluate(self, spec: str) -> tuple[dict, dict]:
+    def test_data(self, spec: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """(clips (N, T, C, H, W) uint8, labels) of the spec's test split (all its clips when it has none)."""
         from engine.tasks.video_classify.task import load_clips
 
         splits = load_clips(spec, self.info["label"], int(self.info["length"]))
@@ -27,5 +29,4 @@ class ClipPredictor(LoadedModel):
         if data.frames.shape[2:] != (self.info["channels"], *self.info["size"]):
             raise DataError(f"{spec} has frames of {tuple(data.frames.shape[2:])}; the model was trained on "
                             f"{(self.info['channels'], *self.info['size'])}.", "Add ?size=WxH to the spec.")
-        return self.task.evaluate(self.model, (torch.from_numpy(data.frames), torch.from_numpy(data.labels)),
-                                  self.device, 64)
+        return torch.from_numpy(data.frames), torch.from_numpy(data.labels)
