@@ -17,6 +17,7 @@ from gui.dialogs import Dialogs
 from gui.evaluate import Evaluator
 from gui.frames_page import FramesPage
 from gui.gates import Gates
+from gui.live_page import LivePage
 from gui.panels.data_panel import DataPanel
 from gui.panels.model_panel import ModelPanel
 from gui.run import RunBook
@@ -38,7 +39,7 @@ from gui.window_actions import build_actions
 
 DOCK_SHARES = (0.17, 0.25)  # of the window's width, for the Data and the Model dock
 SCROLL_BAR_ROOM = 24  # px beside a scrolled panel for its vertical scroll bar
-LIVE_MODES = {"video_edges": "video"}  # a spec's live_view -> the Live tab's mode; any other: drawing
+LIVE_MODES = {"video_edges": "video"}  # a spec's live_view -> its preferred Live mode, if the model can do it
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
                            self)
         self.segment_page = SegmentPage(self.session, self.router, self.dialogs, self)
         self.frames_page = FramesPage(self.session, self.router, self.dialogs, self)
+        self.live_page = LivePage(self.session, self.live_tab, self)  # the Live modes of the model loaded
         self._make_tabs()
         self._make_docks()
         # the action groups get the parts they use, never the window (gui/file_actions.py)
