@@ -67,6 +67,25 @@ class Finished:
     checkpoint: str  # path, "" when none was written
     seconds: float
     samples_per_s: float
+    test_skipped: bool = False  # the user skipped the test evaluation: no test metrics, though a test split exists
+
+
+TEST_SKIPPED = "test skipped by the user"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What a run is doing now, sent when it changes and, throttled, as it advances (train_handlers/phases.py).
+
+    name: "training", "validating", "stopping" (after stop(): the current step ends), "testing" (the test split
+    with the best weights), "results" (the pictures of the results and of the model); before Started the run
+    prepares its data and model and sends no Phase. done / total: batches or images of this phase so far
+    (total 0: not counted); detail: which part of the phase (e.g. the edges test's "benchmark")."""
+
+    name: str
+    done: int = 0
+    total: int = 0
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +94,7 @@ class Failed:
     hint: str = ""
 
 
-Event = Started | Progress | Metrics | Snapshot | Finished | Failed
+Event = Started | Progress | Metrics | Snapshot | Finished | Failed | Phase
 EventHandler = Callable[[Any], None]
 
 

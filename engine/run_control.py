@@ -1,8 +1,10 @@
 """The controls of a training run, callable from any thread, and the gate that its events and files pass.
 
 pause() / resume() hold the loop between steps; stop() ends training after the current step (the best
-weights are still tested and saved); abort() ends the run as soon as it can and lets nothing more out:
-once abort() has returned, no event but the final Finished("aborted") is sent and no file is written.
+weights are still tested and saved); skip_test() ends the test of the best weights at its next batch (the
+run then finishes with its checkpoint and no test figures: Finished.test_skipped); abort() ends the run as
+soon as it can and lets nothing more out: once abort() has returned, no event but the final
+Finished("aborted") is sent and no file is written.
 """
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ from pathlib import Path
 
 from engine.events import Finished
 from engine.train_guards import Aborted, Diverged, diverged
+
+
+class TestSkipped(BaseException):
+    """The user skipped the test evaluation: a BaseException (as Aborted is), so no `except Exception` in a task's
+    code swallows it on its way up to the test handler."""
 
 
 class EventGate:
@@ -85,6 +92,7 @@ class RunControl:
         self._stop = threading.Event()  # also the data loader's cancel: abort() sets it too
         self._running = threading.Event()
         self._running.set()
+        self._skip_test = threading.Event()
         self._probe = ProbeChoice()
         self._record = RunRecord()
 
@@ -97,6 +105,10 @@ class RunControl:
     def stop(self) -> None:
         self._stop.set()
         self._running.set()
+
+    def skip_test(self) -> None:
+        """End the test evaluation (now or when it comes); training itself goes on until stop()."""
+        self._skip_test.set()
 
     def abort(self) -> None:
         """End the run as soon as possible and write nothing more. Returns once no file write or event is in

@@ -34,6 +34,7 @@ from engine.train_handlers.early_stopping import EarlyStopping
 from engine.train_handlers.grad_measure import GradientMeasurement
 from engine.train_handlers.history import CsvHistory
 from engine.train_handlers.meter import TrainMeter
+from engine.train_handlers.phases import PhaseReports, evaluate_split
 from engine.train_handlers.testing import TestEvaluation
 from engine.train_handlers.throttles import ProbeSnapshots, ProgressReports
 from engine.train_memory import check_training_fits
@@ -57,6 +58,7 @@ class Trainer(RunControl):
         self._hooks: list = []
         self._handlers = Handlers()
         self._gradients: GradientMeasurement | None = None
+        self._phases = PhaseReports(self._gate, self._skip_test, progress_every_s)
         self.model = None
         self.prepared = None
 
@@ -165,7 +167,8 @@ class Trainer(RunControl):
         grad_ratio and the last checkpoint; an epoch's checkpoint is written before metrics.csv."""
         gate = self._gate
         self._gradients = GradientMeasurement(gate, self.snapshot_every_s) if self.measure_gradients else None
-        handlers = [DivergenceGuard(self._record), TestEvaluation(gate), ProgressReports(gate, self.progress_every_s),
+        handlers = [DivergenceGuard(self._record), TestEvaluation(gate, self._phases),
+                    ProgressReports(gate, self.progress_every_s),
                     ProbeSnapshots(gate, self._probe, self.snapshot_every_s), self._gradients,
                     Checkpointing(gate, self._record), CsvHistory(gate), EarlyStopping(cfg.patience)]
         return Handlers(h for h in handlers if h is not None)
@@ -177,11 +180,13 @@ class Trainer(RunControl):
         order = torch.randperm(len(run.train_x), generator=run.generator)
         meter = TrainMeter(run.policy.device)
         run.epoch_tick = time.perf_counter()
+        self._phases.enter("training")
         for step in range(1, run.steps_per_epoch + 1):
             run.epoch_tick += self._wait_while_paused()  # paused time is not training time
             self._gate.check()
             if self._stop.is_set():
                 run.reason = "stopped"
+                self._phases.enter("stopping")
                 break
             self._record.epoch, self._record.step = epoch, step
             last_step = step == run.steps_per_epoch
@@ -230,7 +235,8 @@ class Trainer(RunControl):
     def _validate(self, run: RunState, epoch: int, row: dict) -> dict | None:
         if run.prepared.val is None:
             return None
-        metrics, _ = run.task.evaluate(run.model, run.prepared.val, run.policy.device, run.cfg.batch)
+        metrics, _ = evaluate_split(run.task, run.model, run.prepared.val, run.policy.device, run.cfg.batch,
+                                    self._phases.reporter("validating"))
         self._handlers.call("on_validation_end", run, epoch, metrics)
         self._gate.emit(Metrics("val", epoch, run.global_step, metrics))
         row.update({f"val_{k}": v for k, v in metrics.items()})
@@ -249,8 +255,9 @@ class Trainer(RunControl):
         rate = run.trained / run.train_seconds if run.train_seconds > 0 else 0.0
         final = plain(final)
         checkpoint = self._record.kept_path
-        self._gate.emit(Finished(run.reason, final, checkpoint, seconds, rate))
+        self._gate.emit(Finished(run.reason, final, checkpoint, seconds, rate, run.test_skipped))
         return {"reason": run.reason, "metrics": final, "checkpoint": checkpoint, "seconds": seconds,
+                "test_skipped": run.test_skipped,
                 "train_seconds": run.train_seconds, "samples_per_s": rate, "device": run.policy.description,
                 "parameters": sum(p.numel() for p in run.model.parameters()), "epochs": len(run.history),
                 "history": run.history,

@@ -69,6 +69,7 @@ class RunState:
     epoch_tick: float = 0.0  # when this epoch's training began, moved on by paused time
     global_step: int = 0
     reason: str = "done"
+    test_skipped: bool = False  # the user skipped the test (RunControl.skip_test)
 
     @property
     def sign(self) -> float:  # -1 for a selection metric where lower is better (predict's mse_per_frame)

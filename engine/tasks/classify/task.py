@@ -5,6 +5,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.tasks.progress import batch_starts
 from engine.augment import random_affine
 from engine.data import load_classification, train_val_split
 from engine.events import Snapshot
@@ -29,12 +30,12 @@ def _tensors(image_set) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @torch.no_grad()
-def classification_results(model, inputs: torch.Tensor, labels: torch.Tensor, device, chunk: int):
+def classification_results(model, inputs: torch.Tensor, labels: torch.Tensor, device, chunk: int, progress=None):
     """(metrics, details) of a classifier over inputs, run `chunk` at a time: loss, accuracy, predictions,
-    confidences and the confusion matrix (rows true class, columns predicted)."""
+    confidences and the confusion matrix (rows true class, columns predicted); progress: see tasks/progress.py."""
     model.eval()
     probs = torch.cat([torch.softmax(model(inputs[s:s + chunk].to(device)).float(), 1).cpu()
-                       for s in range(0, len(inputs), chunk)])
+                       for s in batch_starts(len(inputs), chunk, progress)])
     true, probs_np = labels.numpy(), probs.numpy()
     pred, classes = probs_np.argmax(1), probs_np.shape[1]
     confusion = np.bincount(true * classes + pred, minlength=classes * classes).reshape(classes, classes)
@@ -105,9 +106,9 @@ class ClassifyTask(LabelTraining, Task):
         return random_affine(inputs) if config.augment else inputs
 
     @torch.no_grad()
-    def evaluate(self, model, data, device, batch):
+    def evaluate(self, model, data, device, batch, progress=None):
         images, labels = data
-        return classification_results(model, images, labels, device, max(batch, 256))
+        return classification_results(model, images, labels, device, max(batch, 256), progress)
 
     def probe(self, model, prepared, index, device):
         """States for sample `index` of the probe set: the test split, else validation, else training."""

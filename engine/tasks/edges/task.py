@@ -22,6 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.tasks.progress import batch_starts, each_item
 from engine.data.edge_data import EdgeData, load_edges
 from engine.data.loading import train_val_split
 from engine.edges.nms import non_max_suppression
@@ -104,11 +105,11 @@ class EdgesTask(Task):
         return f1_scores(sums)
 
     @torch.no_grad()
-    def evaluate(self, model, data, device, batch):
+    def evaluate(self, model, data, device, batch, progress=None):
         model.eval()
         inputs, target = data[0], data[1]
         loss, sums, size = 0.0, {}, max(1, min(batch, 16))
-        for start in range(0, len(inputs), size):
+        for start in batch_starts(len(inputs), size, progress):
             x, y = inputs[start:start + size].to(device), target[start:start + size].to(device)
             output = model(x).float()
             loss += float(balanced_bce(output, y)) * len(x)
@@ -118,7 +119,8 @@ class EdgesTask(Task):
         details = {}
         if isinstance(data, EdgeTest) and data.truths is not None:
             settings = data.settings
-            maps = [self.predict_map(model, image, settings, device) for image in data.images]
+            maps = [self.predict_map(model, image, settings, device)
+                    for image in each_item(data.images, progress, "edge maps")]
             thresholds = int(settings["bench_thresholds"])
             result = bench.benchmark([non_max_suppression(m) for m in maps], data.truths, thresholds)
             metrics.update({k: v for k, v in bench.scores(result).items()})

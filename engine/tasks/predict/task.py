@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.tasks.progress import batch_starts
 from engine.data.sequences import load_sequences
 from engine.errors import ConfigError
 from engine.events import Snapshot
@@ -162,20 +163,20 @@ class FramesTask(Task):
         return loss + l1 * F.l1_loss(output, truth) if l1 else loss
 
     @torch.no_grad()
-    def forecast(self, model, frames: torch.Tensor, device, batch: int = 32) -> np.ndarray:
+    def forecast(self, model, frames: torch.Tensor, device, batch: int = 32, progress=None) -> np.ndarray:
         """The K forecast frames, float (N, K, C, H, W) in [0, 1], for uint8 sequences of context + horizon."""
         model.eval()
         context = model.context
         out = []
-        for start in range(0, len(frames), batch):
+        for start in batch_starts(len(frames), batch, progress):
             chunk = frames[start:start + batch].to(device)
             out.append(model(chunk)[:, context - 1:].clamp(0, 1).float().cpu())
         return torch.cat(out).numpy()
 
-    def evaluate(self, model, data, device, batch):
+    def evaluate(self, model, data, device, batch, progress=None):
         frames = data[0]
         frames = frames if frames.dim() == 5 else frames.unsqueeze(2)
-        prediction = self.forecast(model, frames, device, max(batch, 32))
+        prediction = self.forecast(model, frames, device, max(batch, 32), progress)
         context = model.context
         truth = _unit(frames[:, context:])
         metrics = frame_metrics(prediction, truth)

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from engine.tasks.progress import batch_starts
 from engine.data.loading import check_cancel, train_val_split
 from engine.data.masks import SegData, load_masks
 from engine.events import Snapshot
@@ -108,14 +109,14 @@ class SegmentTask(Task):
                 "fg_iou": float(sums.get("fg_inter", 0)) / union if union else 1.0}
 
     @torch.no_grad()
-    def evaluate(self, model, data, device, batch):
+    def evaluate(self, model, data, device, batch, progress=None):
         """Figures at the training size; for the test split at each image's own size (see the docstring)."""
         model.eval()
         inputs, target = data[0], data[1]
         full = isinstance(data, SegTest)
         loss, size, classes = 0.0, max(1, min(batch, 16)), None
         matrix, per_image, shown = None, [], []
-        for start in range(0, len(inputs), size):
+        for start in batch_starts(len(inputs), size, progress):
             x, y = inputs[start:start + size].to(device), target[start:start + size].to(device)
             logits = model(x).float()
             classes = logits.shape[1]

@@ -112,9 +112,9 @@ class VideoClassifyTask(LabelTraining, Task):
         return grad_norms_through_time(model, model.rnn, x, targets, self.loss)
 
     @torch.no_grad()
-    def evaluate(self, model, data, device, batch):
+    def evaluate(self, model, data, device, batch, progress=None):
         clips, labels = data
-        return classification_results(model, clips, labels, device, 64)
+        return classification_results(model, clips, labels, device, 64, progress)
 
     def result_snapshots(self, prepared, details):
         last = prepared.test[0][:, -1].permute(0, 2, 3, 1).float().numpy() / 255.0  # each clip's last frame
