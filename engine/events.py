@@ -20,6 +20,7 @@ class Started:
     train_size: int
     val_size: int
     test_size: int
+    steps_per_epoch: int = 0  # training steps (batches) an epoch: a train point's global step / this is its epoch
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ class Trainer(RunControl):
         self._handlers = self._make_handlers(cfg)
         self._gate.emit(Started(cfg.to_dict(), policy.description, sum(p.numel() for p in model.parameters()),
                                 len(train_x), len(prepared.val[0]) if prepared.val else 0,
-                                len(prepared.test[0]) if prepared.test else 0))
+                                len(prepared.test[0]) if prepared.test else 0, steps_per_epoch))
         for note in prepared.notes:
             log.info(note)
         return run

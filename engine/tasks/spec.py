@@ -34,6 +34,7 @@ CAPABILITIES = {
     "benchmark": (),  # evaluate takes thresholds= (the BSDS benchmark's)
     "masks": ("mask", "probabilities", "overlay", "write_planned"),  # class maps of image files
     "rollout": ("seed_frames", "rollout", "write_rollout"),  # frames generated from seed frames
+    "classify_clip": ("clip_probabilities",),  # class probabilities after each frame of a clip
     "evaluate": ("evaluate",),  # figures on another data spec
 }
 

@@ -3,6 +3,7 @@ on the tiny bars data), and each handler on its own: the divergence guard, early
 metrics.csv, the progress and probe throttles, gradient measurement, the test at the end, the meter."""
 import csv
 import math
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +21,7 @@ from engine.train_handlers.early_stopping import EarlyStopping
 from engine.train_handlers.grad_measure import GradientMeasurement
 from engine.train_handlers.history import CsvHistory
 from engine.train_handlers.meter import TrainMeter
+from engine.train_handlers.phases import PhaseReports
 from engine.train_handlers.testing import TestEvaluation
 from engine.train_handlers.throttles import ProbeSnapshots, ProgressReports
 from engine.training import Trainer
@@ -312,13 +314,16 @@ def test_the_test_split_is_evaluated_once_with_the_best_weights(gate):
         {"loss": 0.2, "accuracy": 0.9}, "details"), result_snapshots=lambda prepared, details: [details],
         model_snapshots=lambda model, prepared, device: ["model pictures"])
     run = fake_run(task=task, prepared=SimpleNamespace(test="TEST"))
-    TestEvaluation(gate).on_run_end(run, final := {})
+    testing = TestEvaluation(gate, PhaseReports(gate, threading.Event(), 0.0))
+    testing.on_run_end(run, final := {})
     assert evaluated == [] and final == {} and gate.sent == []  # no epoch ended: nothing to test
     run.best = BestEpoch((1.0, 0.0), 2, {"w": torch.zeros(1)})
-    TestEvaluation(gate).on_run_end(run, final := {"best_epoch": 2})
+    testing.on_run_end(run, final := {"best_epoch": 2})
     assert evaluated == ["TEST"] and final == {"best_epoch": 2, "test_loss": 0.2, "test_accuracy": 0.9}
-    assert gate.sent[0] == Metrics("test", 2, 0, {"loss": 0.2, "accuracy": 0.9})
-    assert gate.sent[1:] == ["details", "model pictures"]
+    sent = [e for e in gate.sent if not isinstance(e, Phase)]  # and it said it was testing, then making pictures
+    assert [e.name for e in gate.sent if isinstance(e, Phase)] == ["testing", "results"]
+    assert sent[0] == Metrics("test", 2, 0, {"loss": 0.2, "accuracy": 0.9})
+    assert sent[1:] == ["details", "model pictures"]
 
 
 def test_the_meter_weighs_log_points_by_their_samples():

@@ -38,7 +38,7 @@ SPEC = TaskSpec(
     sample_units="training clips", steps="frames",
     result_view="gallery",
     snapshots=("grad_norms", "prediction"),
-    capabilities=frozenset({"evaluate"}),
+    capabilities=frozenset({"classify_clip", "evaluate"}),
     checkpoint_info=("channels", "size", "classes", "class_names", "label", "length"),
     parameters=parameter_count,
 )

@@ -40,14 +40,23 @@ class ClipClassifier(nn.Module):
     def forward(self, clips: torch.Tensor, return_states: bool = False):
         """(B, T, C, H, W) uint8 or float in [0, 1] -> logits; with return_states also the stack's per-step
         states ({"hidden": (L, B, T, H), gates...})."""
+        outputs, states = self._read(clips, return_states)
+        logits = self.head(outputs[:, -1])
+        return (logits, states) if return_states else logits
+
+    def logits_per_frame(self, clips: torch.Tensor) -> torch.Tensor:
+        """(B, T, C, H, W) -> (B, T, classes): the answer after each frame, as if the clip ended there (the
+        recurrence reads forward only, so frame t's answer sees frames 0..t)."""
+        return self.head(self._read(clips, False)[0])
+
+    def _read(self, clips: torch.Tensor, return_states: bool):
         x = clips.float() / 255.0 if clips.dtype == torch.uint8 else clips
         b, t = x.shape[:2]
         # each frame with its change from the previous one: motion is then visible to a single frame's encoder
         change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
         codes = self.encoder(torch.cat([x, change], 2).flatten(0, 1)).view(b, t, -1)
         outputs, _, states = self.rnn(codes, return_states)
-        logits = self.head(outputs[:, -1])
-        return (logits, states) if return_states else logits
+        return outputs, states
 
 
 def _options(config) -> dict:
