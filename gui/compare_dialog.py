@@ -17,7 +17,7 @@ from engine.tasks import registry
 from gui import screen_fit
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
-from gui.run_presenter import clock
+from gui.run_status import clock
 from gui.step_axis import axis_label
 from gui.views.compare_view import CompareView
 from gui.views.grad_curve import cell_name
@@ -281,6 +281,7 @@ class CompareDialog(QDialog):
                                "Check the folder exists and is writable.")
             return
         self.status.setText(f"report saved: {path}")
+        self.dialogs.written(path, f"Saved the comparison report: {path}")
 
     # ---- closing ----
     def shutdown(self, timeout_ms: int = 0) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 MAX_RECENT = 8
 MAX_LINES, MAX_CHARS = 12, 900  # more goes under Show Details: a message box must fit a 1280x720 screen
@@ -19,10 +19,10 @@ MAX_LINES, MAX_CHARS = 12, 900  # more goes under Show Details: a message box mu
 class Dialogs(QObject):
     recentChosen = Signal(str)  # a path picked from File ▸ Open recent
 
-    def __init__(self, parent: QWidget, settings: QSettings, status_bar: QStatusBar, recent_menu: QMenu):
+    def __init__(self, parent: QWidget, settings: QSettings, status_line, recent_menu: QMenu):
         super().__init__(parent)
         self.settings = settings
-        self.status_bar = status_bar
+        self.status_line = status_line  # gui/status_line.py: notes beside the run's progress, never over it
         self.recent_menu = recent_menu
         self.refresh_recent()
 
@@ -49,7 +49,7 @@ class Dialogs(QObject):
         QMessageBox.about(self._widget(), title, html)
 
     def status(self, text: str, timeout_ms: int = 10000) -> None:
-        self.status_bar.showMessage(text, timeout_ms)
+        self.status_line.note(text, timeout_ms)
 
     # ---- choosing files (each starts in the last-used folder) ----
     def open_file(self, caption: str, filters: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QPushButton
 
 from engine.errors import UserError
 from gui.jobs import Jobs
@@ -45,18 +44,16 @@ def misfit(session) -> tuple[str, str] | None:
 
 class Evaluator(QObject):
     """The Evaluate action's state and work. `show_results(task)` brings the task's Results page to the front;
-    `label` is the status line (the metrics line stays there); `cancel_button` belongs in the status bar."""
+    `status` is the window's status line (gui/status_line.py): the evaluation's state, its Cancel, then its
+    metrics line."""
     evaluated = Signal(object)  # engine.evaluation.Evaluation, once its pictures are on the Results page
 
-    def __init__(self, session, runs, router, action, dialogs, label, progress_bar, show_results, parent=None):
+    def __init__(self, session, runs, router, action, dialogs, status, show_results, parent=None):
         super().__init__(parent)
         self.session, self.runs, self.router, self.action = session, runs, router, action
-        self.dialogs, self.label, self.progress_bar, self.show_results = dialogs, label, progress_bar, show_results
+        self.dialogs, self.status, self.show_results = dialogs, status, show_results
         self.jobs = Jobs(self, self._report_failure)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Cancel the evaluation (its result is dropped)")
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel)
+        status.actionClicked.connect(self._on_status_action)
         self._asked = None  # (predictor, spec, data, token) of the evaluation running; None: none, or cancelled
         action.triggered.connect(self.evaluate)
         for signal in (session.modelChanged, session.dataLoaded, session.stateChanged):
@@ -83,7 +80,6 @@ class Evaluator(QObject):
             why = ""
         self.action.setEnabled(not why)
         self.action.setToolTip(why or TIP)
-        self.action.setStatusTip(why or TIP)
 
     @Slot()
     def evaluate(self) -> None:
@@ -118,33 +114,37 @@ class Evaluator(QObject):
         """Drop the evaluation's result (the window goes on at once)."""
         if self.busy:
             self._asked = None
-            self._idle()
-            self.label.setText("Evaluation cancelled.")
+            self._idle("Evaluation cancelled.")
+
+    @Slot()
+    def _on_status_action(self) -> None:
+        if self.busy:  # the status line's button is the evaluation's Cancel while it runs
+            self.cancel()
 
     def _busy_text(self, text: str) -> None:
-        self.label.setText(text)
-        self.label.setToolTip(text)
-        self.progress_bar.setRange(0, 0)  # busy: the engine's evaluation reports no progress yet
-        self.cancel_button.show()
+        self.status.set_state("evaluating")
+        self.status.set_text(text)
+        self.status.set_progress(None)  # busy: the evaluation reports no count
+        self.status.offer("Cancel", "Cancel the evaluation (its result is dropped)")
 
-    def _idle(self) -> None:
-        self.cancel_button.hide()
+    def _idle(self, text: str) -> None:
+        self.status.offer("")
         if self.session.state == "idle":
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(0)
+            self.status.set_state("idle")
+            self.status.set_progress(0.0)
+            self.status.set_text(text)
         self.update_enabled()
 
     def _on_result(self, asked, title: str, result) -> None:
         if asked is not self._asked:
             return  # cancelled, or a training run took its place
         self._asked = None
-        self._idle()
         s = self.session
         if asked[:3] != (s.predictor, s.spec, s.data) or s.state != "idle":
-            self.label.setText("Evaluation dropped: the model or the data changed meanwhile.")
+            self._idle("Evaluation dropped: the model or the data changed meanwhile.")
             return
         if isinstance(result, UserError):
-            self.label.setText("Evaluation failed.")
+            self._idle("Evaluation failed.")
             self.dialogs.error(title, result.message, result.hint)
             return
         self.show_evaluation(result)
@@ -157,10 +157,9 @@ class Evaluator(QObject):
             run.keep(snapshot)
             self.router.deliver(snapshot)
         self.router.flush()
-        text = f"{run.label} on {result.data}: {result.line()}"
-        self.label.setText(text)
-        self.label.setToolTip(text)
-        self.progress_bar.setValue(self.progress_bar.maximum())
+        self._idle(f"{run.label} on {result.data}: {result.line()}")
+        self.status.set_state("evaluated")
+        self.status.set_progress(1.0)
         self.show_results(result.task)
         self.evaluated.emit(result)
 
@@ -168,13 +167,12 @@ class Evaluator(QObject):
         """An unexpected failure (not a UserError) of an evaluation still wanted."""
         if self.busy:
             self._asked = None
-            self._idle()
-            self.label.setText("Evaluation failed.")
+            self._idle("Evaluation failed.")
             self.dialogs.error(title, message, hint)
 
     @Slot(object)
     def _on_run_started(self, _event) -> None:
         if self.busy:
             self._asked = None
-            self.cancel_button.hide()
+            self.status.offer("")
             self.dialogs.status("Evaluation dropped: a training run started.", 10000)

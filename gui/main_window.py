@@ -6,9 +6,9 @@ Live mode a task uses comes from its spec (`result_view`, `live_view`), never fr
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QScrollArea, QSizePolicy,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QScrollArea, QSplitter, QStackedWidget, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from gui import file_actions, screen_fit
 from gui.closing import WindowCloser
@@ -26,6 +26,7 @@ from gui.run_routes import EdgeRoute, PredictionRoute
 from gui.segment_page import SegmentPage
 from gui.session import Session
 from gui.snapshot_router import SnapshotRouter
+from gui.status_line import StatusLine
 from gui.video_worker import EdgeVideoExport, VideoWorker
 from gui.views.confusion import ConfusionMatrixView
 from gui.views.edge_compare import EdgeCompare
@@ -54,9 +55,9 @@ class MainWindow(QMainWindow):
         self._make_views()
         self.actions_by_name, self.recent_menu = build_actions(self)
         self._make_status_bar()
-        self.dialogs = Dialogs(self, self.settings, self.statusBar(), self.recent_menu)
-        self.presenter = RunPresenter(self.session, self.runs, self.router, self.curves, self.progress_bar,
-                                      self.progress_label, lambda text: self.dialogs.status(text, 15000), self)
+        self.dialogs = Dialogs(self, self.settings, self.status_line, self.recent_menu)
+        self.presenter = RunPresenter(self.session, self.runs, self.router, self.curves, self.status_line,
+                                      lambda text: self.dialogs.status(text, 15000), self)
         self.router.add(PredictionRoute(self.gallery, self.confusion))
         self.router.add(EdgeRoute(self.edge_compare))
         self.gates = Gates(self.session, self.runs, self.router, self.hidden_view, self.model_panel, self.dialogs,
@@ -151,15 +152,9 @@ class MainWindow(QMainWindow):
         self._dock("Model", model_dock, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _make_status_bar(self) -> None:
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumWidth(260)
-        self.progress_label = QLabel("Ready: press Train (F5).")
+        self.status_line = StatusLine(self.statusBar(), self)
+        self.progress_bar, self.progress_label = self.status_line.bar, self.status_line.label
         self.device_label = QLabel("device: looking…")
-        # a long progress line is cut at the window's edge, it never widens the window
-        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.statusBar().addWidget(self.progress_bar)
-        self.statusBar().addWidget(self.progress_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
 
     def _connect_actions(self) -> None:
@@ -173,8 +168,7 @@ class MainWindow(QMainWindow):
         for name in ("bigger", "smaller"):
             a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))
         self.evaluator = Evaluator(self.session, self.runs, self.router, a["evaluate"], self.dialogs,
-                                   self.progress_label, self.progress_bar, self.show_results, self)
-        self.statusBar().addPermanentWidget(self.evaluator.cancel_button)
+                                   self.status_line, self.show_results, self)
 
     def show_task(self, task: str) -> None:
         """The Results page and Live mode of `task`, as its spec names them."""
@@ -223,6 +217,13 @@ class MainWindow(QMainWindow):
         if not self._docks_shared:
             self._docks_shared = True
             self._share_width_with_docks()
+
+    def event(self, event) -> bool:
+        # a status tip (a hovered menu item's) would replace the run's state and progress in the status bar
+        # (gui/status_line.py): tooltips say the same
+        if event.type() == QEvent.Type.StatusTip:
+            return True
+        return super().event(event)
 
     # drag and drop: data files and folders open, images go to the Live tab
     def dragEnterEvent(self, event) -> None:

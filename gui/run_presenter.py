@@ -11,20 +11,13 @@ import time
 from PySide6.QtCore import QObject, Slot
 
 from gui import metric_names
+from gui.run_status import RunStatus
 from gui.snapshot_router import Route
 
 # A curve plot costs ~4-7 ms of GUI thread to repaint (new points rescale its axes), holding the GIL the
 # training thread needs at every step. The two plots take turns, one every other 10 Hz tick (~2.5 Hz each),
 # so no tick is kept busy long (event-loop lateness p99 30 -> 12 ms while training).
 CURVES_EVERY_S = 0.125
-ENDINGS = {"done": "finished", "stopped": "stopped", "early_stop": "stopped early", "failed": "failed",
-           "aborted": "aborted"}
-
-
-def clock(seconds: float) -> str:
-    seconds = int(max(seconds, 0))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
-        f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class CurvesRoute(Route):
@@ -56,7 +49,7 @@ class CurvesRoute(Route):
         if run is None:
             return
         metric = run.spec.selection_metric
-        self.curves.set_metric_name(metric)
+        self.curves.set_metric_name(run.spec.label(metric))  # what a person calls it, not the metric's key
         self.curves.metric_plot.set_title(metric_names.title(metric, run.task))
         self.curves.new_run(run.label)
         for plot, split, step, epoch, value in run.curve_points:
@@ -64,38 +57,15 @@ class CurvesRoute(Route):
         self.curves.refresh()
 
 
-class ProgressRoute(Route):
-    """The status bar's progress while training: the newest Progress event only."""
-
-    def __init__(self, bar, label, state):
-        self.bar, self.label, self.state = bar, label, state  # state(): the session's "running", "paused"...
-        self.latest = None
-
-    def paint(self, final: bool) -> bool:
-        p, self.latest = self.latest, None
-        if p is not None and not final:
-            done = (p.epoch - 1 + p.step / p.steps_per_epoch) / p.epochs
-            self.bar.setValue(int(done * 1000))
-            paused = " · paused" if self.state() == "paused" else ""
-            self.label.setText(f"epoch {p.epoch}/{p.epochs} · step {p.step}/{p.steps_per_epoch} · loss {p.loss:.4f} "
-                               f"· {p.samples_per_s:,.0f} samples/s · ETA {clock(p.eta_s)}{paused}")
-        return False
-
-    def clear(self, run) -> None:
-        self.latest = None
-
-
 class RunPresenter(QObject):
-    def __init__(self, session, runs, router, curves, progress_bar, progress_label, note, parent=None):
+    def __init__(self, session, runs, router, curves, status, note, parent=None):
         super().__init__(parent)
         self.session, self.runs, self.router, self.curves = session, runs, router, curves
-        self.progress_bar, self.progress_label = progress_bar, progress_label
         self.curve_route = router.add(CurvesRoute(curves, note, runs.previous))
-        self.progress_route = router.add(ProgressRoute(progress_bar, progress_label, lambda: session.state))
+        self.status = RunStatus(session, router, status, self)  # the status line (gui/run_status.py)
         self._steps_per_epoch = 1
         self.last_started = self.last_finished = None  # the newest Started and Finished events
         session.runStarted.connect(self.on_started)
-        session.progress.connect(self.on_progress)
         session.metrics.connect(self.on_metrics)
         session.snapshot.connect(self.on_snapshot)
         session.runFinished.connect(self.on_finished)
@@ -108,25 +78,17 @@ class RunPresenter(QObject):
 
     @Slot(object)
     def on_started(self, event) -> None:
-        self._steps_per_epoch = 1
-        self.last_started = event
-        run = self.runs.begin(event.config)
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
-        self.progress_label.setText(f"starting {run.label} · {event.parameters:,} parameters · "
-                                    f"{event.train_size:,} {run.spec.sample_units}")
-
-    @Slot(object)
-    def on_progress(self, event) -> None:
         self._steps_per_epoch = max(event.steps_per_epoch, 1)
-        self.progress_route.latest = event
-        self.router.wake(self.progress_route)
+        self.last_started = event
+        self.status.started(event, self.runs.begin(event.config))
 
     @Slot(object)
     def on_metrics(self, event) -> None:
         run = self.run
         if run is None:
             return
+        # a train point sits at its fraction of the epochs (the 21st of 20 steps an epoch: 1.05), a validation
+        # point at its epoch's end
         epoch = event.epoch if event.split != "train" else event.global_step / self._steps_per_epoch
         metric = run.spec.selection_metric
         for name, value in event.values.items():
@@ -148,16 +110,7 @@ class RunPresenter(QObject):
         if run is not None:
             run.finished = event
         self.router.flush()
-        text = ENDINGS.get(event.reason, event.reason)
-        if run is not None:
-            text += metric_names.finish_text(run.spec.selection_metric, event.metrics, run.task)
-        if "test_ods" in event.metrics:
-            text += f" · ODS {event.metrics['test_ods']:.3f}"
-            if "test_canny_ods" in event.metrics:
-                text += f" (Canny {event.metrics['test_canny_ods']:.3f})"
-        self.progress_label.setText(f"{text} · {clock(event.seconds)} · {event.samples_per_s:,.0f} samples/s")
-        if event.reason == "done":
-            self.progress_bar.setValue(self.progress_bar.maximum())
+        self.status.finished(event, run)
 
     @Slot(str)
     def on_model_loaded(self, path: str) -> None:

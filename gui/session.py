@@ -25,6 +25,7 @@ class Session(QObject):
     dataFailed = Signal(str, str)  # message, hint
     runStarted = Signal(object)  # engine.events.Started
     progress = Signal(object)
+    phase = Signal(object)  # engine.events.Phase: what the run is doing (training, testing ...) and how far
     metrics = Signal(object)
     snapshot = Signal(object)
     runFailed = Signal(str, str)
@@ -119,6 +120,11 @@ class Session(QObject):
             self._worker.stop()
             self._set_state("stopping")
 
+    def skip_test(self) -> None:
+        """Skip the test evaluation of the run (its checkpoint is kept, it has no test figures)."""
+        if self._worker and self.state in ("running", "paused", "stopping"):
+            self._worker.skip_test()
+
     def set_probe(self, index: int) -> None:
         if self._worker:
             self._worker.set_probe(index)
@@ -152,6 +158,8 @@ class Session(QObject):
 
         if isinstance(event, events.Progress):
             self.progress.emit(event)
+        elif isinstance(event, events.Phase):
+            self.phase.emit(event)
         elif isinstance(event, events.Metrics):
             self.metrics.emit(event)
         elif isinstance(event, events.Snapshot):

@@ -55,8 +55,7 @@ def make_action(window, text: str, shortcut=None, tip: str = "") -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
-    action.setToolTip(tip or text)
-    action.setStatusTip(tip or text)
+    action.setToolTip(tip or text)  # no status tip: it would cover the run's line in the status bar
     return action
 
 

@@ -26,6 +26,7 @@ class TrainingWorker(QObject):
         self._stop = False
         self._aborted = False
         self._paused = False
+        self._skip_test = False
         self._probe = 0
 
     @Slot()
@@ -58,6 +59,8 @@ class TrainingWorker(QObject):
                 _abort(trainer)
             elif self._stop:
                 trainer.stop()
+            if self._skip_test:
+                trainer.skip_test()
             trainer.set_probe(self._probe)
         trainer.run()
 
@@ -79,6 +82,13 @@ class TrainingWorker(QObject):
             self._stop = True
             if self.trainer:
                 self.trainer.stop()
+
+    def skip_test(self) -> None:
+        """Skip the test of the best weights (now, or when it comes): the run ends with its checkpoint."""
+        with self._lock:
+            self._skip_test = True
+            if self.trainer:
+                self.trainer.skip_test()
 
     def abort(self) -> None:
         """End the run at once, in whatever phase, writing nothing more (the window is closing)."""

@@ -47,7 +47,7 @@ def evaluate(window, qtbot, timeout: int = 60_000):
     with qtbot.waitSignal(window.evaluator.evaluated, timeout=timeout) as shown:
         action.trigger()
         assert f"Evaluating model.ckpt on {window.session.spec}…" in window.progress_label.text()
-        assert not window.evaluator.cancel_button.isHidden()
+        assert not window.status_line.action_button.isHidden() and window.status_line.word() == "evaluating"
     return shown.args[0]
 
 
@@ -74,7 +74,7 @@ def test_evaluate_fills_the_results_page_with_the_figures_of_the_command_line(wi
     assert run.origin == "evaluated" and run.checkpoint == classify_checkpoint and "(evaluated)" in run.label
     shown = window.progress_label.text()
     assert shown.endswith(result.line()) and f"test_accuracy {expected['metrics']['test_accuracy']:.4f}" in shown
-    assert window.evaluator.cancel_button.isHidden()
+    assert window.status_line.action_button.isHidden()
 
     assert window.tabs.currentWidget() is window.results
     assert window.results.currentWidget() is window.results_pages["gallery"]
@@ -118,7 +118,7 @@ def test_cancel_drops_the_result(window, qtbot, classify_checkpoint):
     runs_before = len(window.runs.runs)
     evaluator = window.evaluator
     window.actions_by_name["evaluate"].trigger()
-    qtbot.mouseClick(evaluator.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.status_line.action_button, Qt.MouseButton.LeftButton)
     assert "cancelled" in window.progress_label.text() and window.actions_by_name["evaluate"].isEnabled()
     qtbot.waitUntil(lambda: not evaluator.jobs.busy(), timeout=60_000)
     qtbot.wait(50)  # the dropped result's queued signal
