@@ -31,4 +31,6 @@ def finish_text(metric: str, metrics: dict, task: str) -> str:
         baseline = metrics.get(f"{split}_baseline_{metric}")
         text += " (lower is better" + (f"; copying the last frame: {shown(metric, baseline, task)})"
                                        if baseline is not None else ")")
+        if baseline is not None and score > baseline:  # a forecaster that loses to repeating its input
+            text += " · WORSE than copying the last frame: no motion learned yet (train longer)"
     return text

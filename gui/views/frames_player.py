@@ -51,7 +51,7 @@ class FramesPlayer(QWidget):
     def __init__(self, parent=None, font_scale: float = 1.3):
         super().__init__(parent)
         self._context = self._truth = self._prediction = self._state = None
-        self._mse = np.zeros(0, np.float32)
+        self._mse = self._copy_mse = np.zeros(0, np.float32)
         self._fps = DEFAULT_FPS
         self._name = ""
         self._empty_text = EMPTY_TEXT  # frame_label while there is no sequence
@@ -198,6 +198,7 @@ class FramesPlayer(QWidget):
         self._context, self._truth, self._prediction = context, truth, prediction
         self._state = sf.state_steps(arrays.get("state"))
         self._mse = sf.frame_mse(truth, prediction)
+        self._copy_mse = sf.copy_last_mse(context, truth) if len(self._mse) else np.zeros(0, np.float32)
         self._name = str(meta.get("name", ""))
         self._fps = float(meta.get("fps") or DEFAULT_FPS)
         self._update_interval()
@@ -215,7 +216,7 @@ class FramesPlayer(QWidget):
         """Back to the empty player of a new run: paused, no frames, no state, `text` in frame_label."""
         self.pause()
         self._context = self._truth = self._prediction = self._state = None
-        self._mse = np.zeros(0, np.float32)
+        self._mse = self._copy_mse = np.zeros(0, np.float32)
         self._name = ""
         for key, item in self.images.items():
             item.clear()
@@ -327,13 +328,25 @@ class FramesPlayer(QWidget):
     def _show_mse(self, k: int) -> None:
         if not len(self._mse):
             self.mse_label.setText("MSE: no truth to compare with" if self._prediction is not None else " ")
+            self.mse_label.setStyleSheet("")
             return
         mean = float(self._mse.mean())
-        if 0 <= k < len(self._mse):
-            self.mse_label.setText(f"MSE prediction vs truth at t+{k + 1}: {self._mse[k]:.4f}"
-                                   f"   ·   mean over {len(self._mse)} frames: {mean:.4f}")
-        else:
-            self.mse_label.setText(f"MSE prediction vs truth, mean over {len(self._mse)} frames: {mean:.4f}")
+        text = (f"MSE prediction vs truth at t+{k + 1}: {self._mse[k]:.4f}   ·   mean over {len(self._mse)} frames: "
+                f"{mean:.4f}" if 0 <= k < len(self._mse) else
+                f"MSE prediction vs truth, mean over {len(self._mse)} frames: {mean:.4f}")
+        copy = float(self._copy_mse[:len(self._mse)].mean()) if len(self._copy_mse) else None
+        worse = copy is not None and mean > copy
+        if copy is not None:
+            # a forecaster must beat repeating the last frame it saw; one that does not has learned no motion
+            text += (f"   ·   WORSE than copying the last frame ({copy:.4f}): no motion learned yet" if worse else
+                     f"   ·   copying the last frame: {copy:.4f}")
+        self.mse_label.setText(text)
+        self.mse_label.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }" if worse else "")
+
+    def loses_to_copying(self) -> bool:
+        """Whether the shown prediction's mean MSE is above that of repeating the last context frame."""
+        return bool(len(self._mse) and len(self._copy_mse)
+                    and self._mse.mean() > self._copy_mse[:len(self._mse)].mean())
 
     def _show_state(self, k: int) -> None:
         if self._state is None:

@@ -28,6 +28,13 @@ def as_colour(frames: np.ndarray) -> np.ndarray:
     return frames if frames.ndim == 4 else np.repeat(frames[..., None], 3, axis=3)
 
 
+def copy_last_mse(context: np.ndarray | None, truth: np.ndarray | None) -> np.ndarray:
+    """frame_mse of the trivial forecast that repeats the last context frame: what a frame model must beat."""
+    if context is None or not len(context) or truth is None:
+        return np.zeros(0, np.float32)
+    return frame_mse(truth, np.repeat(context[-1:], len(truth), axis=0))
+
+
 def frame_mse(truth: np.ndarray | None, prediction: np.ndarray | None) -> np.ndarray:
     """Mean squared error per frame on the [0, 1] scale, for the frames both have (colour vs grey: as grey)."""
     if truth is None or prediction is None:

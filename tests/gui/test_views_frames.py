@@ -204,3 +204,27 @@ def test_player_fps_bench_runs_on_a_small_clip(tmp_path, capsys, monkeypatch, qa
     player_fps.main()
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["frames"] == 20 and result["frame_size"] == "32x24" and result["fps"] > 0
+
+
+def test_a_prediction_worse_than_copying_the_last_frame_is_flagged(player):
+    """A forecaster must beat repeating the last context frame; the player says plainly when it does not."""
+    rng = np.random.default_rng(0)
+    context = rng.integers(0, 255, (3, 16, 16), np.uint8)
+    truth = np.repeat(context[-1:], 4, axis=0)  # a still scene: copying the last frame is exact
+    player.show_sequence({"context": context, "truth": truth, "prediction": 255 - truth})
+    assert player.loses_to_copying() and "WORSE than copying the last frame" in player.mse_label.text()
+    player.show_sequence({"context": context, "truth": truth, "prediction": truth.copy()})
+    assert not player.loses_to_copying() and "copying the last frame: 0.0000" in player.mse_label.text()
+    assert "WORSE" not in player.mse_label.text()
+
+
+def test_the_finish_line_flags_a_frame_model_that_loses_to_copying():
+    from gui import metric_names
+    from engine.tasks import registry
+
+    task = next(name for name in registry.names() if registry.spec(name).is_lower_better(
+        registry.spec(name).selection_metric))
+    metric = registry.spec(task).selection_metric
+    worse = metric_names.finish_text(metric, {f"test_{metric}": 300.0, f"test_baseline_{metric}": 270.0}, task)
+    better = metric_names.finish_text(metric, {f"test_{metric}": 100.0, f"test_baseline_{metric}": 270.0}, task)
+    assert "WORSE than copying the last frame" in worse and "WORSE" not in better
