@@ -17,9 +17,9 @@ BASE_PALETTE = [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0
                 (213, 94, 0), (204, 121, 167), (255, 64, 129), (124, 179, 66), (121, 85, 72),
                 (0, 188, 212), (156, 39, 176)]
 BINARY_FOREGROUND = (255, 40, 160)  # magenta: visible on photos of fields, skies and animals
-FALSE_POSITIVE = (255, 40, 40)      # predicted but not true
-FALSE_NEGATIVE = (30, 144, 255)     # true but missed
-WRONG = (255, 40, 40)
+# colours for errors, in order of preference; error_colours picks those farthest from the class colours
+ERROR_CANDIDATES = [(255, 40, 40), (30, 144, 255), (255, 230, 0), (0, 230, 230), (255, 140, 0), (255, 0, 255),
+                    (255, 255, 255)]
 VOID = 255  # a truth value the engine does not score (e.g. unlabelled pixels of a pairs: mask)
 DIM = 0.35
 
@@ -67,7 +67,11 @@ def mask_picture(mask: np.ndarray, lut: np.ndarray) -> np.ndarray:
 
 
 def overlay(image: np.ndarray, mask: np.ndarray, lut: np.ndarray, alpha: float) -> np.ndarray:
-    """The image with every non-background pixel blended toward its class colour by `alpha` (0..1)."""
+    """The image with every non-background pixel blended toward its class colour by `alpha` (0..1).
+
+    Under a class the photo is blended as grey (its brightness only): a colour seen there is the class's, never
+    the photo's own colour mixed into it (a red mask over green grass read brown, a strong overlay read grey).
+    Each class region also gets a 1-pixel outline in its full colour, so the class shows at any strength."""
     rgb = as_rgb(image)
     ids = np.asarray(mask).astype(np.int64)
     if ids.shape != rgb.shape[:2]:
@@ -77,31 +81,60 @@ def overlay(image: np.ndarray, mask: np.ndarray, lut: np.ndarray, alpha: float) 
     fg = ids != 0
     if alpha > 0 and fg.any():
         colours = mask_picture(ids[fg], lut).astype(np.float32)
-        out[fg] = (rgb[fg].astype(np.float32) * (1.0 - alpha) + colours * alpha + 0.5).astype(np.uint8)
+        grey = rgb[fg].astype(np.float32).mean(axis=1, keepdims=True)
+        out[fg] = (grey * (1.0 - alpha) + colours * alpha + 0.5).astype(np.uint8)
+        edge = fg & _boundary(ids)
+        out[edge] = mask_picture(ids[edge], lut)
     return out
 
 
-def error_map(image: np.ndarray, truth: np.ndarray, prediction: np.ndarray, num_classes: int) -> np.ndarray:
-    """Correct pixels: the image, dimmed and grey. Wrong pixels: red; for two classes false positives red
-    and false negatives blue, so "too much" and "too little" read apart."""
+def _boundary(ids: np.ndarray) -> np.ndarray:
+    """Pixels whose right, left, lower or upper neighbour has another class."""
+    edge = np.zeros(ids.shape, bool)
+    edge[:, 1:] |= ids[:, 1:] != ids[:, :-1]
+    edge[:, :-1] |= ids[:, :-1] != ids[:, 1:]
+    edge[1:] |= ids[1:] != ids[:-1]
+    edge[:-1] |= ids[:-1] != ids[1:]
+    return edge
+
+
+def error_colours(lut: np.ndarray | None, count: int) -> list[tuple[int, int, int]]:
+    """`count` colours for errors, those of ERROR_CANDIDATES farthest from every class colour: one colour means
+    one thing in a view (the horse's red was also the false positives' red)."""
+    classes = np.asarray(lut if lut is not None else default_colours(2), np.float32).reshape(-1, 3)[1:]
+    chosen: list[tuple[int, int, int]] = []
+    for _ in range(count):
+        taken = np.vstack([classes, np.asarray(chosen, np.float32).reshape(-1, 3)])
+        distance = [float(np.min(np.linalg.norm(taken - np.asarray(c, np.float32), axis=1))) if len(taken) else 0.0
+                    for c in ERROR_CANDIDATES]
+        best = max((d, -i) for i, d in enumerate(distance) if ERROR_CANDIDATES[i] not in chosen)
+        chosen.append(ERROR_CANDIDATES[-best[1]])
+    return chosen
+
+
+def error_map(image: np.ndarray, truth: np.ndarray, prediction: np.ndarray, num_classes: int,
+              lut: np.ndarray | None = None) -> np.ndarray:
+    """Correct pixels: the image, dimmed and grey. Wrong pixels in error_colours (none a class's colour): for two
+    classes false positives and false negatives apart, so "too much" and "too little" read apart."""
     rgb = as_rgb(image).astype(np.float32)
     grey = rgb.mean(axis=2, keepdims=True) * DIM
     out = np.repeat(grey, 3, axis=2).astype(np.uint8)
     truth, prediction = np.asarray(truth), np.asarray(prediction)
     scored = truth != VOID  # void pixels (unlabelled borders) are neither right nor wrong
     if num_classes <= 2:
-        out[(prediction != 0) & (truth == 0)] = FALSE_POSITIVE
-        out[(prediction == 0) & (truth != 0) & scored] = FALSE_NEGATIVE
+        false_positive, missed = error_colours(lut, 2)
+        out[(prediction != 0) & (truth == 0)] = false_positive
+        out[(prediction == 0) & (truth != 0) & scored] = missed
     else:
-        out[(prediction != truth) & scored] = WRONG
+        out[(prediction != truth) & scored] = error_colours(lut, 1)[0]
     return out
 
 
-def error_legend(num_classes: int) -> list[tuple[str, tuple[int, int, int]]]:
+def error_legend(num_classes: int, lut: np.ndarray | None = None) -> list[tuple[str, tuple[int, int, int]]]:
     if num_classes <= 2:
-        return [("false positive (predicted, not there)", FALSE_POSITIVE),
-                ("missed (there, not predicted)", FALSE_NEGATIVE)]
-    return [("wrong class", WRONG)]
+        false_positive, missed = error_colours(lut, 2)
+        return [("error: predicted, not there", false_positive), ("error: there, not predicted", missed)]
+    return [("error: wrong class", error_colours(lut, 1)[0])]
 
 
 def mean_iou(truth: np.ndarray, prediction: np.ndarray, num_classes: int) -> float:

@@ -323,7 +323,7 @@ class SegmentView(QWidget):
         entries = [(f"{self._names[0]} (clear)", None)]
         entries += [(name, tuple(self._lut[c])) for c, name in enumerate(self._names) if c]
         if self.stack.currentIndex() == self.COMPARE:
-            entries += seg.error_legend(len(self._names))
+            entries += seg.error_legend(len(self._names), self._lut)
         self.legend.set_entries(entries)
 
     def _shown_item(self) -> dict | None:
@@ -358,7 +358,7 @@ class SegmentView(QWidget):
                                        no_truth)
         self.panels["prediction"].set_image(seg.overlay(it["image"], pred, self._lut, alpha))
         self.panels["error"].set_image(None if truth is None else
-                                       seg.error_map(it["image"], truth, pred, len(self._names)), no_truth)
+                                       seg.error_map(it["image"], truth, pred, len(self._names), self._lut), no_truth)
 
     def _caption(self, it: dict) -> str:
         iou = f"IoU {it['iou']:.3f}" if np.isfinite(it["iou"]) else "IoU – (no truth)"

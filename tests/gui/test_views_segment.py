@@ -70,21 +70,26 @@ def test_click_shows_four_panels_with_the_right_error_pixels(view, qtbot):
     fn = (scene["prediction"] == 0) & (scene["truth"] == 1)
     error = panels["error"]
     assert fp.any() and fn.any()
-    assert (error[fp] == seg.FALSE_POSITIVE).all() and (error[fn] == seg.FALSE_NEGATIVE).all()
+    false_positive, missed = seg.error_colours(view._lut, 2)
+    assert (error[fp] == false_positive).all() and (error[fn] == missed).all()
+    # one colour, one meaning: no error colour is a class colour, and the legend names both
+    assert {false_positive, missed}.isdisjoint({tuple(int(v) for v in c) for c in view._lut})
+    assert [colour for _, colour in seg.error_legend(2, view._lut)] == [false_positive, missed]
     correct = ~(fp | fn)
     assert error[correct].max() < 100  # dimmed grey
     assert (error[correct][:, 0] == error[correct][:, 1]).all()
 
 
-def test_multiclass_error_map_marks_wrong_class_red(view):
+def test_multiclass_error_map_marks_the_wrong_class_in_a_colour_no_class_has(view):
     scene = blob_scene(0, 0, classes=3)
     scene["prediction"] = scene["truth"].copy()
     scene["prediction"][scene["truth"] == 2] = 1  # right object, wrong class
     view.show_results([(scene, {"class_names": ["background", "horse", "rider"], "name": "a"})])
     error = view.panel_arrays()["error"]
     wrong = scene["truth"] == 2
-    assert (error[wrong] == seg.WRONG).all()
-    assert (error[~wrong] != seg.WRONG).any(axis=1).all()
+    (colour,) = seg.error_colours(view._lut, 1)
+    assert (error[wrong] == colour).all()
+    assert (error[~wrong] != colour).any(axis=1).all()
 
 
 def test_alpha_slider_changes_the_overlay(view):
@@ -100,8 +105,10 @@ def test_alpha_slider_changes_the_overlay(view):
     assert (composed[fg] == seg.BINARY_FOREGROUND).all()
     np.testing.assert_array_equal(composed[~fg], image[~fg])  # background stays see-through
     view.set_alpha(50)
-    half = view.overlay_array()[fg].astype(int)
-    expected = (image[fg] * 0.5 + np.array(seg.BINARY_FOREGROUND) * 0.5).astype(int)
+    inner = fg & ~seg._boundary(scene["prediction"])  # the outline keeps the full class colour
+    half = view.overlay_array()[inner].astype(int)
+    grey = image[inner].astype(np.float32).mean(axis=1, keepdims=True)  # the photo's brightness, not its hue
+    expected = (grey * 0.5 + np.array(seg.BINARY_FOREGROUND) * 0.5).astype(int)
     assert np.abs(half - expected).max() <= 1
 
 
@@ -198,3 +205,24 @@ def test_void_truth_pixels_are_neither_right_nor_wrong():
     assert mean_iou(truth, prediction, 2) == 1.0  # the unlabelled column does not count against it
     errors = error_map(image, truth, prediction, 2)
     assert not (errors[:, 3] == (30, 144, 255)).all(axis=-1).any()
+
+
+def test_error_colours_keep_away_from_the_class_colours():
+    red_horse = seg.class_colours(2, [(0, 0, 0), (230, 60, 60)])  # the Weizmann horse's red
+    chosen = seg.error_colours(red_horse, 2)
+    assert (255, 40, 40) not in chosen and len(set(chosen)) == 2
+
+
+def test_a_strong_overlay_keeps_the_class_colour_over_any_photo():
+    """At 70 % over green grass the horse's red stays red (the photo adds brightness, not its hue), and the
+    region's outline is the class colour itself."""
+    lut = seg.class_colours(2, [(0, 0, 0), (230, 60, 60)])
+    grass = np.zeros((20, 20, 3), np.uint8)
+    grass[:] = (40, 170, 40)
+    mask = np.zeros((20, 20), np.int64)
+    mask[5:15, 5:15] = 1
+    out = seg.overlay(grass, mask, lut, 0.7).astype(int)
+    inside = out[10, 10]
+    assert inside[0] > inside[1] + 80 and inside[0] > inside[2] + 80  # red, not brown or grey
+    assert tuple(out[5, 10]) == (230, 60, 60)  # the outline
+    assert tuple(out[0, 0]) == (40, 170, 40)  # background untouched
