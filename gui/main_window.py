@@ -14,6 +14,7 @@ from gui import file_actions, screen_fit
 from gui.closing import WindowCloser
 from gui.data_refit import DataRefit
 from gui.dialogs import Dialogs
+from gui.edge_results import EdgeResults
 from gui.evaluate import Evaluator
 from gui.frames_page import FramesPage
 from gui.gates import Gates
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
                                       lambda text: self.dialogs.status(text, 15000), self)
         self.router.add(PredictionRoute(self.gallery, self.confusion))
         self.router.add(EdgeRoute(self.edge_compare))
+        self.edge_results = EdgeResults(self.session, self.edge_compare, self.dialogs, self)  # any test image
         self.gates = Gates(self.session, self.runs, self.router, self.hidden_view, self.model_panel, self.dialogs,
                            self)
         self.segment_page = SegmentPage(self.session, self.router, self.dialogs, self)
@@ -81,7 +83,8 @@ class MainWindow(QMainWindow):
         self.router.show(None)  # every view says it has nothing yet
         # closing: cancel everything, end when the last thread has
         self.closer = WindowCloser(self, self.session, [self.video.shutdown, lambda _ms: self.router.stop(),
-                                                        self.frames_page.shutdown, self.gates.shutdown])
+                                                        self.frames_page.shutdown, self.gates.shutdown,
+                                                        self.edge_results.shutdown])
         self._size_to_screen(self.settings.value("window/geometry"))
         self.dialogs_on_screen = screen_fit.DialogsOnScreen(self)
 

@@ -145,6 +145,7 @@ class EdgeRoute(Route):
         for e in self.waiting:
             if e.kind == "pr_curve":
                 self.view.set_pr(e.arrays)
+                self.view.set_catalogue(e.meta.get("names", ()))
             else:
                 self.view.add_result(e.arrays, e.meta)
         self.waiting = []

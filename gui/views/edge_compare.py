@@ -1,8 +1,10 @@
-"""The edges Results page: input | recurrent | Canny | Sobel side by side, zoom and pan linked, a threshold
-slider under each map, a difference overlay, a picker over the probe and the test images, and the PR curve.
+"""The edges Results page: input | recurrent | Canny | Sobel | ground truth side by side, zoom and pan linked, a
+threshold slider under each map, a difference overlay, a picker over the probe and every test image (those not
+sent yet are asked for: itemRequested), and the PR curve.
 
 Items are "edge_map" snapshots' arrays (engine/tasks/edges/task.py): image (H, W, 3) float, model (the
-recurrent map), canny, sobel (H, W) in [0, 1], and target when the run had one. Maps are drawn white on black.
+recurrent map), canny, sobel (H, W) in [0, 1], and the human ground truth ("truth": the share of annotators
+marking a pixel) or the run's training target ("target") when there is one. Maps are drawn white on black.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from gui.views.fit_on_show import FitOnShow
 from gui.views.image_utils import to_qimage, to_uint8
 
-PANELS = (("image", "input"), ("model", "recurrent"), ("canny", "Canny"), ("sobel", "Sobel"))
+PANELS = (("image", "input"), ("model", "recurrent"), ("canny", "Canny"), ("sobel", "Sobel"),
+          ("truth", "ground truth"))
+TRUTH_TITLES = {"truth": "human (share of annotators)", "target": "training target"}
 MAPS = ("model", "canny", "sobel")
 ONLY_OURS, ONLY_THEIRS = (255, 140, 0), (0, 190, 255)  # difference overlay: orange / cyan
 GAP = 4  # px between the panels of an exported PNG
@@ -27,10 +31,12 @@ PR_PENS = {"": ("recurrent", "#d62728"), "canny_": ("Canny", "#1f77b4"), "sobel_
 
 class EdgeCompare(FitOnShow, QWidget):
     exportRequested = Signal()
+    itemRequested = Signal(int, str)  # a test image picked that was not sent: its index and name
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._items: dict[str, dict] = {}  # picker label -> arrays
+        self._items: dict[str, dict | None] = {}  # picker label -> arrays; None: a test image not computed yet
+        self._names: list[str] = []  # every test image's name, in the test split's order
         self._fit_later = False
         top = self._build_top()
         self._build_panels()
@@ -48,6 +54,7 @@ class EdgeCompare(FitOnShow, QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        self._empty_text = EMPTY_TEXT  # what the page says with nothing picked (clear() sets it)
         self.placeholder = QLabel(EMPTY_TEXT)
         self.placeholder.setStyleSheet("color: gray;")
         self.placeholder.setWordWrap(True)  # a long reason must not widen the window
@@ -57,7 +64,7 @@ class EdgeCompare(FitOnShow, QWidget):
     def _build_top(self) -> QHBoxLayout:
         """The image picker, the difference switch with its legend, and Export."""
         self.picker = QComboBox()
-        self.picker.setToolTip("The probe image (updated while training) or one of the test images")
+        self.picker.setToolTip("The probe image (updated while training) or any test image (computed when picked)")
         self.picker.setMinimumContentsLength(24)
         self.picker.currentIndexChanged.connect(self._redraw)
         self.difference = QCheckBox("difference")
@@ -80,18 +87,18 @@ class EdgeCompare(FitOnShow, QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.views: dict[str, pg.ViewBox] = {}
         self.images: dict[str, pg.ImageItem] = {}
-        self.panels: list[pg.GraphicsLayout] = []  # title + view each; one row of four, or two by two
-        self.columns = 4
-        for column, (key, title) in enumerate(PANELS):
+        self.panels: dict[str, pg.GraphicsLayout] = {}  # title + view each, laid out by _arrange
+        self.titles: dict[str, pg.LabelItem] = {}
+        self.columns, self.laid_out = 0, ()
+        for key, title in PANELS:
             panel = pg.GraphicsLayout()
-            panel.addLabel(title, row=0, col=0)
+            self.titles[key] = panel.addLabel(title, row=0, col=0)
             view = panel.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMenu=False)
-            self.graphics.ci.addItem(panel, row=0, col=column)
-            self.panels.append(panel)
+            self.panels[key] = panel
             item = pg.ImageItem(axisOrder="row-major")
             view.addItem(item)
             self.views[key], self.images[key] = view, item
-            if column:  # zoom or pan one, the others follow
+            if key != "image":  # zoom or pan one, the others follow
                 view.setXLink(self.views["image"])
                 view.setYLink(self.views["image"])
         self.overlay = pg.ImageItem(axisOrder="row-major")
@@ -140,13 +147,24 @@ class EdgeCompare(FitOnShow, QWidget):
     def add_result(self, arrays: dict, meta: dict) -> None:
         self._set_item(f"test: {meta.get('name', meta.get('index', ''))}", arrays)
 
+    def set_catalogue(self, names) -> None:
+        """Every test image's name: each can be picked; one not sent yet is asked for (itemRequested)."""
+        self._names = [str(n) for n in names]
+        for name in self._names:
+            self._items.setdefault(f"test: {name}", None)
+        self._fill_picker(self.picker.currentText())
+
+    def catalogue(self) -> tuple[str, ...]:
+        """The test images' names set_catalogue gave (none before the run's end)."""
+        return tuple(self._names)
+
     def clear(self, text: str = EMPTY_TEXT) -> None:
         """Back to the empty page of a new run: no images, no PR curve, `placeholder` shown with `text`."""
         self.placeholder.setText(text)
+        self._empty_text = text
         self._items.clear()
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        self.picker.blockSignals(False)
+        self._names = []
+        self._fill_picker("")
         self.pr_plot.clear()
         self.pr_plot.setVisible(False)
         self._redraw()
@@ -156,20 +174,23 @@ class EdgeCompare(FitOnShow, QWidget):
         return self.placeholder.text()
 
     def _set_item(self, label: str, arrays: dict, first: bool = False) -> None:
+        current = self.picker.currentText()
         if first:  # one probe entry, kept at the top of the picker whatever its name
             old = [k for k in self._items if k.startswith("probe: ")]
             for key in old:
                 del self._items[key]
             self._items = {label: arrays, **self._items}
+            if current.startswith("probe: "):
+                current = label
         else:
             self._items[label] = arrays
-        current = self.picker.currentText()
+        self._fill_picker(current)
+
+    def _fill_picker(self, current: str) -> None:
         self.picker.blockSignals(True)
         self.picker.clear()
         self.picker.addItems(list(self._items))
         index = self.picker.findText(current)
-        if current.startswith("probe: ") and first:
-            index = 0
         self.picker.setCurrentIndex(index if index >= 0 else 0)
         self.picker.blockSignals(False)
         self._redraw()
@@ -189,7 +210,8 @@ class EdgeCompare(FitOnShow, QWidget):
         self.pr_plot.setVisible(True)
 
     def count(self) -> int:
-        return len(self._items)
+        """The images computed (the probe and the test images sent or asked for)."""
+        return sum(arrays is not None for arrays in self._items.values())
 
     def labels(self) -> list[str]:
         return list(self._items)
@@ -198,25 +220,35 @@ class EdgeCompare(FitOnShow, QWidget):
     def current(self) -> dict | None:
         return self._items.get(self.picker.currentText())
 
+    def truth_key(self) -> str | None:
+        """Which ground truth the shown item has: "truth" (human), "target" (the training target) or None."""
+        arrays = self.current() or {}
+        return next((key for key in TRUTH_TITLES if key in arrays), None)
+
     def threshold(self, key: str) -> float:
         return self.sliders[key].value() / 100
 
     def shown(self, key: str) -> np.ndarray | None:
         """The array a panel shows: the input image, or a map thresholded by its slider (0: the soft map)."""
         arrays = self.current()
+        if key == "truth":
+            key = self.truth_key() or key
         if arrays is None or key not in arrays:
             return None
         values = np.asarray(arrays[key], np.float32)
-        if key == "image":
+        if key not in self.sliders:  # the input and the ground truth are shown as they are
             return values
         t = self.threshold(key)
         return (values >= t).astype(np.float32) if t > 0 else values
 
     def reference(self) -> tuple[str, np.ndarray] | None:
-        """What the difference overlay compares the recurrent map with: the run's target, else Canny."""
+        """What the difference overlay compares the recurrent map with: the human ground truth (a pixel at least
+        half the annotators marked), else the run's target, else Canny."""
         arrays = self.current()
         if arrays is None:
             return None
+        if "truth" in arrays:
+            return "human", np.asarray(arrays["truth"]) >= 0.5
         if "target" in arrays:
             return "target", np.asarray(arrays["target"]) >= 0.5
         return "Canny", np.asarray(arrays["canny"]) >= (self.threshold("canny") or 0.5)
@@ -235,7 +267,18 @@ class EdgeCompare(FitOnShow, QWidget):
 
     def _redraw(self, *_) -> None:
         arrays = self.current()
+        label = self.picker.currentText()
+        if arrays is None and label in self._items:  # a test image not computed yet: ask for it
+            self.placeholder.setText(f"Computing the edge maps of {label[len('test: '):]}…")
+            self.itemRequested.emit(self._names.index(label[len("test: "):]), label[len("test: "):])
+        elif arrays is None:
+            self.placeholder.setText(self._empty_text)
         self.placeholder.setVisible(arrays is None)
+        truth = self.truth_key()
+        if truth is not None:
+            self.titles["truth"].setText(TRUTH_TITLES[truth])
+        if tuple(self.visible_panels()) != self.laid_out:
+            self._arrange()
         for key, item in self.images.items():
             values = self.shown(key)
             if values is None:
@@ -267,35 +310,42 @@ class EdgeCompare(FitOnShow, QWidget):
         if self._fit_later and self.isVisible():
             self._fit()
 
+    def visible_panels(self) -> list[str]:
+        """The panels shown: the ground truth's only when the image has one."""
+        return [key for key, _ in PANELS if key != "truth" or self.truth_key() is not None]
+
     def _arrange(self) -> None:
-        """One row of four panels, or two by two: whichever shows the images larger in this space."""
+        """The panels in the grid (one row, or more) that shows the images largest in this space."""
         image = self.images["image"].image
+        keys = tuple(self.visible_panels())
         if image is None:
             return
         h, w = image.shape[:2]
         width, height = max(self.graphics.width(), 1), max(self.graphics.height(), 1)
-        columns = 4 if min(width / 4 / w, height / h) >= min(width / 2 / w, height / 2 / h) else 2
+        columns = max(range(1, len(keys) + 1),
+                      key=lambda c: min(width / c / w, height / -(-len(keys) // c) / h) + 1e-9 * c)
         grid = self.graphics.ci.layout
-        if columns != self.columns:
-            self.columns = columns
-            for panel in self.panels:
-                self.graphics.ci.removeItem(panel)
-            for i, panel in enumerate(self.panels):
-                self.graphics.ci.addItem(panel, row=i // columns, col=i % columns)
+        if (columns, keys) != (self.columns, self.laid_out):
+            for key in self.laid_out:
+                self.graphics.ci.removeItem(self.panels[key])
+            for i, key in enumerate(keys):
+                self.graphics.ci.addItem(self.panels[key], row=i // columns, col=i % columns)
+            self.columns, self.laid_out = columns, keys
             self._fit_later = True
         # equal cells, so the linked views show the same region (stretch factors alone left them uneven)
         cell = (width - 2 * 10) / columns - grid.horizontalSpacing()
-        for k in range(columns):
-            grid.setColumnFixedWidth(k, max(cell, 20))
+        for k in range(len(PANELS)):
+            grid.setColumnFixedWidth(k, max(cell, 20) if k < columns else 0)
 
     # ---- export ----
     def composite(self) -> np.ndarray | None:
-        """uint8 RGB: the four panels as shown, at the image's own size, GAP white pixels apart."""
+        """uint8 RGB: the panels as shown (the ground truth's when there is one), at the image's own size, GAP white
+        pixels apart."""
         arrays = self.current()
         if arrays is None:
             return None
         panels = []
-        for key, _ in PANELS:
+        for key in self.visible_panels():
             values = self.shown(key)
             rgb = to_uint8(values if values.ndim == 3 else np.repeat(values[:, :, None], 3, 2))
             if key == "model" and self.difference.isChecked():

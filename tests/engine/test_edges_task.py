@@ -167,10 +167,15 @@ def test_tiny_training_loss_falls_and_events(pairs):
     assert {"test_ods", "test_ois", "test_ap", "test_canny_ods", "test_sobel_ods", "test_f1"} <= set(metrics)
     assert all(0 <= metrics[k] <= 1 for k in ("test_ods", "test_canny_ods", "test_sobel_ods"))
     kinds = {e.kind for e in events if isinstance(e, Snapshot)}
-    assert kinds == {"edge_map", "pr_curve"}
+    assert kinds == {"edge_map", "pr_curve", "sweeps", "grad_norms"}  # the Inside tab's sweeps and gradient too
     shot = next(e for e in events if isinstance(e, Snapshot) and e.meta.get("split") == "test")
-    assert {"image", "model", "thin", "canny", "sobel"} <= set(shot.arrays)
-    assert shot.arrays["model"].shape == shot.arrays["image"].shape[:2]
+    assert {"image", "model", "thin", "canny", "sobel", "truth"} <= set(shot.arrays)  # the annotators' too
+    assert shot.arrays["model"].shape == shot.arrays["image"].shape[:2] == shot.arrays["truth"].shape
+    assert 0 <= shot.arrays["truth"].min() and shot.arrays["truth"].max() <= 1
+    pr = next(e for e in events if isinstance(e, Snapshot) and e.kind == "pr_curve")
+    test_shots = [e for e in events
+                  if isinstance(e, Snapshot) and e.kind == "edge_map" and e.meta.get("split") == "test"]
+    assert len(pr.meta["names"]) >= len(test_shots) and test_shots[0].meta["name"] == pr.meta["names"][0]
 
 
 def test_cli_defaults_and_flags():

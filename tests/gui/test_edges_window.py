@@ -62,7 +62,7 @@ def test_a_photo_folder_switches_the_task_to_edges(window, qtbot, tmp_path):
         window.controller.open_path(str(photos))
     panel = window.model_panel
     assert window.session.spec == f"images:{photos}" and panel.current_task() == "edges"
-    assert "switched" in window.statusBar().currentMessage()
+    assert "switched" in window.status_line.note_text()
     assert panel.epochs.value() == 20 and panel.batch.value() == 4  # the edges task's defaults
     assert not panel.read.isVisibleTo(panel) and panel.target.isVisibleTo(panel)
     assert panel.params.text().replace(",", "").strip("<b>/").isdigit()
@@ -86,7 +86,7 @@ def test_a_short_edges_training_fills_the_results_page(window, qtbot, tmp_path):
     assert "annotator" in window.data_panel.summary.text()
     set_tiny(window)
     finished = train_to_end(window, qtbot, TRAIN_TIMEOUT_MS)
-    assert finished.reason == "done", window.presenter.progress_label.text()
+    assert finished.reason == "done", window.progress_label.text()
     compare = window.edge_compare
     assert window.results.currentWidget() is compare
     assert compare.labels()[0].startswith("probe: ") and any(k.startswith("test: ") for k in compare.labels())
@@ -164,3 +164,28 @@ def test_video_without_an_edges_model_explains(qtbot, clip):
     qtbot.addWidget(view)
     view.play(f"video:{clip}")
     assert view.worker is None and "edges model" in view.status.text()
+
+
+def test_any_test_image_can_be_picked_and_shows_its_ground_truth(window, qtbot, tmp_path):
+    """The run sends a few test images and every test image's name; one not sent is computed when picked, and a
+    test image shows the annotators' boundaries in a fifth panel (the probe: the training target)."""
+    images = write_photos(tmp_path / "pairs", n=28, with_edges=True)
+    load_data(window, qtbot, f"pairs:{images},{images.parent / 'edges'}?test=0.25", "edges", timeout=20_000)
+    set_tiny(window)
+    assert train_to_end(window, qtbot, TRAIN_TIMEOUT_MS).reason == "done"
+    compare = window.edge_compare
+    names = compare.catalogue()
+    sent = [label for label in compare.labels() if label.startswith("test: ") and compare._items[label] is not None]
+    assert len(names) == 7 and len(sent) < len(names)  # all named, a few sent
+    assert set(compare.labels()) >= {f"test: {name}" for name in names}
+    unsent = next(f"test: {n}" for n in names if f"test: {n}" not in sent)
+    computed = compare.count()
+    compare.picker.setCurrentText(unsent)
+    assert "Computing" in compare.placeholder_text()
+    qtbot.waitUntil(lambda: compare.current() is not None, timeout=30_000)
+    assert compare.count() == computed + 1 and "truth" in compare.current()
+    assert compare.visible_panels()[-1] == "truth" and compare.images["truth"].image is not None
+    assert compare.titles["truth"].text.startswith("human")
+    assert compare.composite().shape[1] > 5 * compare.current()["image"].shape[1]  # five panels exported
+    compare.picker.setCurrentIndex(0)  # the probe: its training target in the same panel
+    assert compare.truth_key() == "target" and compare.titles["truth"].text == "training target"

@@ -24,6 +24,24 @@ class EdgePredictor(LoadedModel):
         soft = self.task.predict_map(self.model, image, self.info, self.device)
         return soft, non_max_suppression(soft)
 
+    def test_item(self, data, index: int, name: str = "") -> tuple[dict, dict]:
+        """(arrays, meta) of photo `index` of the window's loaded edge data (its test photos, else all of them,
+        as the test split is made), as the Results page shows a test image: edge_map snapshot arrays, with the
+        annotators' boundaries when the data has them. `name`: the photo the caller expects there (a DataError
+        when the loaded data holds another one)."""
+        from engine.errors import DataError
+        from engine.tasks.edges.task import test_arrays
+
+        samples = (getattr(data, "test", None) or getattr(data, "train", None)) or []
+        if not 0 <= int(index) < len(samples) or (name and samples[int(index)].name != name):
+            raise DataError(f"The loaded data has no test image {name or index} of this run.",
+                            "Open the data this run was trained or evaluated on again to compute its other test "
+                            "images.")
+        sample = samples[int(index)]
+        soft, _ = self.edge_map(sample.image)
+        meta = {"index": int(index), "name": sample.name, "split": "test", "scale": "full"}
+        return test_arrays(sample.image, soft, sample.truths), meta
+
     def live_map(self, frame: np.ndarray) -> np.ndarray:
         """uint8 (H, W, 3) RGB video frame -> float32 (H, W) edge probability, fast: one scale, the frame resized
         so its longer side is the training images' longer side (the detail density the model learned at)."""

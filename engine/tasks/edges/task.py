@@ -46,6 +46,16 @@ class EdgeTest(NamedTuple):
     settings: dict  # scale, test_scales, bench_thresholds, baselines: how to predict and score at full size
 
 
+def test_arrays(image: np.ndarray, prob: np.ndarray, truths) -> dict:
+    """A test image's pictures for the window at its own size: the input, the recurrent map and its thinned
+    lines, Canny, Sobel, and where annotators drew boundaries, "truth": the share of them marking each pixel."""
+    arrays = {"image": image.astype(np.float32) / 255, "model": prob, "thin": non_max_suppression(prob),
+              "canny": bench.canny(image), "sobel": bench.sobel(image)}
+    if truths:
+        arrays["truth"] = np.mean([np.asarray(t, np.float32) for t in truths], axis=0)
+    return arrays
+
+
 class EdgesTask(Task):
     name = SPEC.name
     selection_metric = SPEC.selection_metric
@@ -152,15 +162,14 @@ class EdgesTask(Task):
         if not details.get("maps"):
             return []
         test = prepared.test
-        shots = []
-        for i, prob in enumerate(details["maps"]):
-            image = test.images[i]
-            shots.append(Snapshot("edge_map", {
-                "image": image.astype(np.float32) / 255, "model": prob, "thin": non_max_suppression(prob),
-                "canny": bench.canny(image), "sobel": bench.sobel(image)},
-                {"index": i, "name": test.names[i], "split": "test", "scale": "full"}))
+        truths = test.truths or [None] * len(test.images)
+        shots = [Snapshot("edge_map", test_arrays(test.images[i], prob, truths[i]),
+                          {"index": i, "name": test.names[i], "split": "test", "scale": "full"})
+                 for i, prob in enumerate(details["maps"])]
         curves = {k: np.asarray(v, np.float32) for k, v in details.items() if k.endswith(("precision", "recall"))}
-        shots.append(Snapshot("pr_curve", curves, {"split": "test", "curves": ["", "canny_", "sobel_"]}))
+        # every test image's name: the window computes any of them on demand (EdgePredictor.test_item)
+        shots.append(Snapshot("pr_curve", curves, {"split": "test", "curves": ["", "canny_", "sobel_"],
+                                                   "names": list(test.names)}))
         return shots
 
     @torch.no_grad()
