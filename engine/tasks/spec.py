@@ -36,7 +36,10 @@ CAPABILITIES = {
     "rollout": ("seed_frames", "rollout", "write_rollout"),  # frames generated from seed frames
     "classify_clip": ("clip_probabilities",),  # class probabilities after each frame of a clip
     "evaluate": ("evaluate",),  # figures on another data spec
+    "inside": ("inside",),  # the Inside tab's states of one sample of the window's loaded data
 }
+# a time step of the 2-D sweeps' gradient curve: one grid row of the top→bottom sweep (engine/gradients.py)
+SWEEP_STEPS = "sweep rows"
 
 
 @dataclass(frozen=True)

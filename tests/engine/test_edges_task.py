@@ -13,7 +13,7 @@ from engine.config import RunConfig
 from engine.data.edge_data import load_edges
 from engine.data.video import read_frames, write_video
 from engine.errors import ConfigError, DataError
-from engine.events import Metrics, Snapshot
+from engine.events import Metrics, Phase, Snapshot
 from engine.tasks.edges.task import TASK, balanced_bce, f1_counts, f1_scores
 from engine.training import Trainer
 from tiny_edges import rectangles, write_pairs
@@ -172,6 +172,9 @@ def test_tiny_training_loss_falls_and_events(pairs):
     assert {"image", "model", "thin", "canny", "sobel", "truth"} <= set(shot.arrays)  # the annotators' too
     assert shot.arrays["model"].shape == shot.arrays["image"].shape[:2] == shot.arrays["truth"].shape
     assert 0 <= shot.arrays["truth"].min() and shot.arrays["truth"].max() <= 1
+    # the long test phase says which part it is in: the maps, then each benchmark, image by image
+    details = {e.detail for e in events if isinstance(e, Phase) and e.name == "testing"}
+    assert {"edge maps", "recurrent benchmark", "Canny benchmark", "Sobel benchmark"} <= details, details
     pr = next(e for e in events if isinstance(e, Snapshot) and e.kind == "pr_curve")
     test_shots = [e for e in events
                   if isinstance(e, Snapshot) and e.kind == "edge_map" and e.meta.get("split") == "test"]

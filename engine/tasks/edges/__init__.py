@@ -3,7 +3,7 @@ beside Canny and Sobel. SPEC is torch-free; task.py holds the Task (targets.py, 
 predictor.py the EdgePredictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskSpec
 
 OPTIONS = (
     OptionSpec("target", "", str, "what it learns: human (the annotators' boundaries), canny or sobel (from the "
@@ -53,10 +53,10 @@ SPEC = TaskSpec(
     metric_labels={"f1": "F-measure", "precision": "precision", "recall": "recall", **BENCHMARK_LABELS,
                    **{f"{detector.lower()}_{key}": f"{detector} {label}" for detector in ("Canny", "Sobel")
                       for key, label in BENCHMARK_LABELS.items()}},
-    sample_units="training images",
+    sample_units="training images", steps=SWEEP_STEPS,
     result_view="edge_compare", live_view="video_edges",
-    snapshots=("edge_map", "pr_curve"),
-    capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate"}),
+    snapshots=("edge_map", "pr_curve", "sweeps", "grad_norms"),
+    capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate", "inside"}),
     checkpoint_info=("train_size", "scale", "width", "mean", "std", "target"),
     parameters=parameter_count,
 )

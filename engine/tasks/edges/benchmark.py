@@ -37,11 +37,14 @@ def scores(result: dict, prefix: str = "") -> dict:
             f"{prefix}ap": float(result["ap"]), f"{prefix}ods_threshold": float(result["best_threshold"])}
 
 
-def benchmark(thin_maps, truths, thresholds: int, what: str = "maps") -> dict:
-    """evaluate_maps with a log line every 25 images (the test split takes minutes on one CPU thread)."""
+def benchmark(thin_maps, truths, thresholds: int, what: str = "maps", report=None) -> dict:
+    """evaluate_maps with a log line every 25 images (the test split takes minutes on one CPU thread);
+    `report(done, total, detail)` (engine/tasks/progress.py) is told after every image."""
     total = len(truths)
 
     def progress(done, _):
+        if report is not None:
+            report(done, total, f"{what} benchmark")
         if done % 25 == 0 or done == total:
             log.info("benchmark (%s): %d / %d images", what, done, total)
 
@@ -56,8 +59,9 @@ def sobel(image_rgb: np.ndarray) -> np.ndarray:
     return nms.non_max_suppression(classical.sobel_map(np.ascontiguousarray(image_rgb[:, :, ::-1]), sigma=SOBEL_SIGMA))
 
 
-def baselines(images, truths, thresholds: int, use_cache: bool = True) -> tuple[dict, dict]:
-    """({canny_ods, canny_ois, canny_ap, sobel_...}, {canny_precision, canny_recall, sobel_...} curves)."""
+def baselines(images, truths, thresholds: int, use_cache: bool = True, report=None) -> tuple[dict, dict]:
+    """({canny_ods, canny_ois, canny_ap, sobel_...}, {canny_precision, canny_recall, sobel_...} curves);
+    `report` as benchmark's."""
     key = _key(images, truths, thresholds)
     path = cache_dir() / f"baselines-{key}.json"
     if use_cache and path.is_file():
@@ -68,7 +72,7 @@ def baselines(images, truths, thresholds: int, use_cache: bool = True) -> tuple[
             log.warning("ignoring an unreadable cache file %s", path)
     figures, curves = {}, {}
     for name, detector in (("canny", canny), ("sobel", sobel)):
-        result = benchmark((detector(image) for image in images), truths, thresholds, name)
+        result = benchmark((detector(image) for image in images), truths, thresholds, name.capitalize(), report)
         figures.update(scores(result, name + "_"))
         curves.update({f"{name}_precision": result["precision"], f"{name}_recall": result["recall"]})
     if use_cache:

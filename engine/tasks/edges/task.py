@@ -132,11 +132,12 @@ class EdgesTask(Task):
             maps = [self.predict_map(model, image, settings, device)
                     for image in each_item(data.images, progress, "edge maps")]
             thresholds = int(settings["bench_thresholds"])
-            result = bench.benchmark([non_max_suppression(m) for m in maps], data.truths, thresholds)
+            result = bench.benchmark([non_max_suppression(m) for m in maps], data.truths, thresholds, "recurrent",
+                                     progress)
             metrics.update({k: v for k, v in bench.scores(result).items()})
             details = {"maps": maps[:SHOWN], "precision": result["precision"], "recall": result["recall"]}
             if settings["baselines"]:
-                figures, curves = bench.baselines(data.images, data.truths, thresholds)
+                figures, curves = bench.baselines(data.images, data.truths, thresholds, report=progress)
                 metrics.update(figures)
                 details.update(curves)
         return metrics, details

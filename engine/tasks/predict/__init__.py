@@ -51,8 +51,8 @@ SPEC = TaskSpec(
     metric_labels={**FRAME_ERRORS, "psnr": "PSNR (dB)", "ssim": "SSIM"},
     sample_units="training sequences", steps="frames",
     result_view="frames",
-    snapshots=("frames",),
-    capabilities=frozenset({"rollout", "evaluate"}),
+    snapshots=("frames", "frame_states", "grad_norms"),
+    capabilities=frozenset({"rollout", "evaluate", "inside"}),
     checkpoint_info=("context", "horizon", "channels", "size", "patch", "kernel"),
     parameters=parameter_count,
 )

@@ -2,7 +2,7 @@
 task.py holds the Task (metrics.py its figures), predictor.py the SegmentPredictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskSpec
 
 OPTIONS = (
     OptionSpec("side", 112, int, "longer side of the training images in pixels (smaller data keeps its own size)",
@@ -42,9 +42,9 @@ SPEC = TaskSpec(
     selection_metric="miou",
     metric_labels={"miou": "mean IoU over classes", "pixel_accuracy": "pixel accuracy",
                    "fg_iou": "foreground IoU", "dice": "Dice"},
-    result_view="masks",
-    snapshots=("mask", "mask_scores"),
-    capabilities=frozenset({"masks", "evaluate"}),
+    steps=SWEEP_STEPS, result_view="masks",
+    snapshots=("mask", "mask_scores", "sweeps", "grad_norms"),
+    capabilities=frozenset({"masks", "evaluate", "inside"}),
     checkpoint_info=("train_size", "classes", "class_names", "colours", "width", "patch", "mean", "std"),
     parameters=parameter_count,
 )

@@ -37,8 +37,8 @@ SPEC = TaskSpec(
     metric_labels={"accuracy": "accuracy"},
     sample_units="training clips", steps="frames",
     result_view="gallery",
-    snapshots=("grad_norms", "prediction"),
-    capabilities=frozenset({"classify_clip", "evaluate"}),
+    snapshots=("hidden", "grad_norms", "prediction"),
+    capabilities=frozenset({"classify_clip", "evaluate", "inside"}),
     checkpoint_info=("channels", "size", "classes", "class_names", "label", "length"),
     parameters=parameter_count,
 )
