@@ -14,6 +14,11 @@ plain RNN's gradient over hundreds of steps falls below float32's smallest numbe
 The weights' .grad, the optimiser and the random stream are untouched, so training follows exactly the
 same path whether it measures or not.
 
+The same for the other recurrences: a frame predictor's convolutional stack (h_t is the top layer's state
+map after frame t, its norm over all channels and positions), and the 2-D sweeps of edges / segment
+(sweep_grad_norms: along one sweep direction, from the sweep's end; why there, in its doc). What each curve
+measures is said in words by the task (Task.grad_source) and shown in the window's caption.
+
 grad_ratio = (mean norm at the first step) / (mean norm at the last step), averaged over the measurements
 of one epoch: near 1 the first steps learn as much as the last ones; 1e-6 means they barely learn at all.
 """
@@ -27,13 +32,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.models.stepwise import step_direction
+
 
 def grad_norms_through_time(model: nn.Module, stack, inputs: torch.Tensor, targets: torch.Tensor,
-                            loss_fn, float64: bool = True) -> np.ndarray:
+                            loss_fn, float64: bool = True, forward=None) -> np.ndarray:
     """(T,) float64: mean over the batch of |dLoss/dh_t| for each step t (see the module doc for which h_t).
 
-    model(inputs, return_states=True) must run `stack` (a RecurrentStack) step by step; loss_fn(output, targets)
-    is the task's loss on the model's first output.
+    forward(model, inputs) (default: model(inputs, return_states=True)[0]) must run `stack` step by step and
+    hand each step's h_t to its `kept_steps` (a RecurrentStack, a ConvRecurrentStack); loss_fn(output, targets)
+    is the task's loss. A state map's norm is taken over all its channels and positions.
     """
     was_training = model.training
     if float64 and inputs.device.type != "mps":  # mps has no float64
@@ -45,15 +53,72 @@ def grad_norms_through_time(model: nn.Module, stack, inputs: torch.Tensor, targe
     stack.kept_steps = []
     try:
         with torch.enable_grad():
-            output = model(inputs, return_states=True)[0]
+            output = forward(model, inputs) if forward is not None else model(inputs, return_states=True)[0]
             loss = loss_fn(output, targets)
             steps = list(stack.kept_steps)
             grads = torch.autograd.grad(loss, steps, allow_unused=True)
     finally:
         stack.kept_steps = None
         model.train(was_training)
-    norms = [torch.zeros((), device=inputs.device) if g is None else g.norm(dim=-1).mean() for g in grads]
+    return _mean_norms(grads, len(inputs), inputs.device)
+
+
+def sweep_grad_norms(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor, loss_fn,
+                     float64: bool = True) -> np.ndarray:
+    """(h,) float64 along the top→bottom column sweep of the last ReNet layer of `model` (its `renet`), one value
+    per grid row: the loss's gradient at the sweep's end (dLoss/dh of the last grid row, top→bottom part), carried
+    back up every column through the recurrence alone, |dLoss_end/dh_t| over all columns and units, averaged over
+    the batch (SWEEP_SOURCE says it in words).
+
+    Every grid position also feeds the loss directly, so the total gradient at a row would mostly measure that
+    row's own pixels; the gradient from the sweep's end is what tells whether the sweep carries a signal far.
+    The column sweep is the one the decoder reads, so dLoss/dh of its last row passes through no other
+    recurrence. The sweep is stepped again in float64 (engine/models/stepwise.py), as for sequences.
+    """
+    layer = model.renet.layers[-1]
+    seen = {}
+
+    def keep(_module, args, output):
+        seen["input"], seen["output"] = args[0], output[0]
+
+    handle = layer.cols.register_forward_hook(keep)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            loss = loss_fn(model(inputs), targets)
+            (grad,) = torch.autograd.grad(loss, seen["output"])
+    finally:
+        handle.remove()
+        model.train(was_training)
+    module, sequences, end = copy.deepcopy(layer.cols), seen["input"].detach(), grad[:, -1, :layer.hidden]
+    if float64 and sequences.device.type != "mps":
+        module, sequences, end = module.double(), sequences.double(), end.double()
+    with torch.enable_grad():
+        steps = step_direction(module, layer.cell, sequences, 0, 0)["hidden"]
+        grads = torch.autograd.grad(steps[-1], steps, grad_outputs=end)
+    return _mean_norms(grads, len(inputs), inputs.device)
+
+
+def _mean_norms(grads, batch: int, device) -> np.ndarray:
+    """Each step's gradient (batch-major rows) -> the mean over the batch of each sample's L2 norm."""
+    norms = [torch.zeros((), device=device) if g is None else g.reshape(batch, -1).norm(dim=1).mean() for g in grads]
     return torch.stack(norms).detach().cpu().numpy().astype(np.float64)
+
+
+SWEEP_SOURCE = ("the last ReNet layer's top→bottom column sweep: the loss's gradient at the bottom grid row, carried "
+                "back up every column (the other sweep directions are not measured)")
+STEP_WORDS = {"rows": "rows top to bottom", "cols": "columns left to right", "pixels": "pixels in reading order",
+              "frames": "frames in order"}
+
+
+def stack_source(layers: int, bidirectional: bool, steps: str) -> str:
+    """Which h_t grad_norms_through_time measures in a RecurrentStack, in words for the plot's caption."""
+    which = "the recurrent layer" if layers == 1 else f"the last of {layers} recurrent layers"
+    if not bidirectional:
+        return which
+    return (f"{which}, forward direction only (it reads {STEP_WORDS.get(steps, 'the steps first to last')}; "
+            "the backward direction is not measured)")
 
 
 def grad_ratio(norms: np.ndarray) -> float:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 
 # kinds sent again and again while training (the probe sample's pictures): only the newest counts
-LIVE_KINDS = ("hidden", "edge_map", "mask", "frames")
+LIVE_KINDS = ("hidden", "edge_map", "mask", "frames", "sweeps", "frame_states")
 
 
 @dataclass

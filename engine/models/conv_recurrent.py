@@ -23,11 +23,14 @@ class ConvLSTMCell(nn.Module):
         zeros = x.new_zeros(x.shape[0], self.hidden, x.shape[2], x.shape[3])
         return zeros, zeros
 
-    def forward(self, x, state):
+    def forward(self, x, state, record: dict | None = None):
         h, c = state
         i, f, o, g = self.gates(torch.cat([x, h], 1)).chunk(4, 1)
-        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        h = torch.sigmoid(o) * torch.tanh(c)
+        i, f, o = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o)
+        c = f * c + i * torch.tanh(g)
+        h = o * torch.tanh(c)
+        if record is not None:
+            record.update({"hidden": h, "cell": c, "input gate": i, "forget gate": f, "output gate": o})
         return h, (h, c)
 
 
@@ -41,10 +44,12 @@ class ConvGRUCell(nn.Module):
     def initial(self, x: torch.Tensor):
         return x.new_zeros(x.shape[0], self.hidden, x.shape[2], x.shape[3])
 
-    def forward(self, x, h):
+    def forward(self, x, h, record: dict | None = None):
         z, r = torch.sigmoid(self.gates(torch.cat([x, h], 1))).chunk(2, 1)
         n = torch.tanh(self.candidate(torch.cat([x, r * h], 1)))
         h = (1 - z) * h + z * n
+        if record is not None:
+            record.update({"hidden": h, "reset gate": r, "update gate": z})
         return h, h
 
 
@@ -59,8 +64,10 @@ class ConvRNNCell(nn.Module):
     def initial(self, x: torch.Tensor):
         return x.new_zeros(x.shape[0], self.hidden, x.shape[2], x.shape[3])
 
-    def forward(self, x, h):
+    def forward(self, x, h, record: dict | None = None):
         h = torch.tanh(self.conv(torch.cat([x, h], 1)))
+        if record is not None:
+            record["hidden"] = h
         return h, h
 
 
@@ -81,6 +88,9 @@ class ConvRecurrentStack(nn.Module):
         self.kind, self.hidden, self.layers = kind, hidden, layers
         self.cells = nn.ModuleList(make_cell(kind, in_channels if i == 0 else hidden, hidden, kernel)
                                    for i in range(layers))
+        # a list to keep the top layer's hidden map h_t of every step (engine.gradients asks autograd for
+        # dLoss/dh_t through them); None keeps nothing
+        self.kept_steps: list | None = None
 
     def initial(self, x: torch.Tensor) -> list:
         states, probe = [], x
@@ -89,11 +99,18 @@ class ConvRecurrentStack(nn.Module):
             probe = probe.new_zeros(probe.shape[0], cell.hidden, probe.shape[2], probe.shape[3])
         return states
 
-    def step(self, x: torch.Tensor, states: list) -> tuple[torch.Tensor, list]:
+    def step(self, x: torch.Tensor, states: list, record: list | None = None) -> tuple[torch.Tensor, list]:
+        """One time step of every layer; `record` (a list) gets one {state name: map} per layer: "hidden", and a
+        ConvLSTM's "cell" and gates or a ConvGRU's gates."""
         new_states = []
         for cell, state in zip(self.cells, states):
-            x, state = cell(x, state)
+            found = {} if record is not None else None
+            x, state = cell(x, state, found)
             new_states.append(state)
+            if record is not None:
+                record.append(found)
+        if self.kept_steps is not None:
+            self.kept_steps.append(x)
         return x, new_states
 
     def forward(self, sequence: torch.Tensor, states: list | None = None):

@@ -40,7 +40,7 @@ class Forecaster(nn.Module):
         """uint8 or float (B, T, H, W) / (B, T, C, H, W) -> float (B, T, C, H, W) in [0, 1]."""
         if frames.dtype == torch.uint8:
             frames = frames.float() / 255.0
-        else:
+        elif frames.dtype != torch.float64:  # float64 stays: the gradient measurement's pass (engine/gradients.py)
             frames = frames.float()
         return frames.unsqueeze(2) if frames.dim() == 4 else frames
 
@@ -59,11 +59,12 @@ class Forecaster(nn.Module):
             return 0.0
         return max(0.0, 1.0 - float(self.steps_done) / self.sampling_steps)
 
-    def forward(self, frames: torch.Tensor, return_state: bool = False):
+    def forward(self, frames: torch.Tensor, return_state: bool = False, record: list | None = None):
         """frames (B, T, ...) -> predictions of frames 1..T-1, (B, T-1, C, H, W), raw (not clipped).
 
         Steps before `context` read the true frame; later steps read the model's own previous prediction
-        (or, while training, the true frame with the teacher-forcing probability)."""
+        (or, while training, the true frame with the teacher-forcing probability). `record` (a list) gets, per
+        step, the frame read and the layers' states and gates: {"input": (B, C, H, W), "layers": [{name: map}]}."""
         x = self._to_unit(frames)
         batch, steps = x.shape[:2]
         p = self.teacher_probability()
@@ -82,9 +83,12 @@ class Forecaster(nn.Module):
                 else:
                     keep = (torch.rand(batch, 1, 1, 1, device=x.device) < p).to(x.dtype)
                     frame = keep * frame + (1 - keep) * own
-            _, states = self.stack.step(self._encode(frame), states)
+            layers = [] if record is not None else None
+            _, states = self.stack.step(self._encode(frame), states, layers)
             previous = self._decode(self._top(states))
             outputs.append(previous)
+            if record is not None:
+                record.append({"input": frame, "layers": layers})
         out = torch.stack(outputs, 1)
         return (out, states) if return_state else out
 

@@ -1,8 +1,8 @@
 """RNN (tanh) / LSTM / GRU stacks that can also hand back their per-step states and gates.
 
 Training uses torch's fused nn.RNN / nn.LSTM / nn.GRU. `forward(x, return_states=True)` runs the same
-weights step by step in Python instead, so the one forward pass gives both the output and every
-layer's hidden state (and an LSTM's cell state and gates, a GRU's gates) at every step.
+weights step by step in Python instead (engine/models/stepwise.py), so the one forward pass gives both the
+output and every layer's hidden state (and an LSTM's cell state and gates, a GRU's gates) at every step.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from engine.models.sizes import recurrent_parameters as parameter_count  # noqa: F401
+from engine.models.stepwise import in_time_order, step_direction
 
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 GATES = {"rnn": (), "lstm": ("input gate", "forget gate", "output gate"), "gru": ("reset gate", "update gate")}
@@ -96,39 +97,9 @@ class RecurrentStack(nn.Module):
         return layer_input, torch.cat(finals, dim=-1), states
 
     def _run_direction(self, x: torch.Tensor, layer: int, direction: int):
-        suffix = f"_l{layer}" + ("_reverse" if direction else "")
-        w_ih, w_hh = getattr(self.rnn, "weight_ih" + suffix), getattr(self.rnn, "weight_hh" + suffix)
-        b_ih, b_hh = getattr(self.rnn, "bias_ih" + suffix), getattr(self.rnn, "bias_hh" + suffix)
-        batch, steps, _ = x.shape
-        h = x.new_zeros(batch, self.hidden)
-        c = x.new_zeros(batch, self.hidden)
-        x_proj = x @ w_ih.T + b_ih  # all steps at once
-        order = range(steps - 1, -1, -1) if direction else range(steps)
-        record: dict[str, list] = {"hidden": []}
-        for t in order:
-            hh = h @ w_hh.T + b_hh
-            if self.cell == "rnn":
-                h = torch.tanh(x_proj[:, t] + hh)
-                gates = {}
-            elif self.cell == "lstm":
-                i, f, g, o = (x_proj[:, t] + hh).chunk(4, dim=-1)
-                i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-                c = f * c + i * g
-                h = o * torch.tanh(c)
-                gates = {"cell": c, "input gate": i, "forget gate": f, "output gate": o}
-            else:
-                xr, xz, xn = x_proj[:, t].chunk(3, dim=-1)
-                hr, hz, hn = hh.chunk(3, dim=-1)
-                r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
-                n = torch.tanh(xn + r * hn)
-                h = (1 - z) * n + z * h
-                gates = {"reset gate": r, "update gate": z}
-            record["hidden"].append(h)
-            for name, value in gates.items():
-                record.setdefault(name, []).append(value)
+        record = step_direction(self.rnn, self.cell, x, layer, direction)
         if self.kept_steps is not None and layer == self.layers - 1 and direction == 0:
             self.kept_steps.extend(record["hidden"])
-        if direction:  # store in time order
-            record = {name: values[::-1] for name, values in record.items()}
-        states = {name: torch.stack(values, dim=1) for name, values in record.items()}
-        return states["hidden"], h, states
+        final = record["hidden"][-1]
+        states = in_time_order(record, direction)
+        return states["hidden"], final, states

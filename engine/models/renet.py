@@ -27,7 +27,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from engine.models.stepwise import in_time_order, step_direction
+
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+# each sweep's directions, forward first: the row sweep reads along the rows, the column sweep down the columns
+SWEEPS = {"rows": ("left→right", "right→left"), "cols": ("top→bottom", "bottom→top")}
 
 
 class ReNetLayer(nn.Module):
@@ -51,14 +55,7 @@ class ReNetLayer(nn.Module):
     def forward(self, x: torch.Tensor, return_states: bool = False):
         """(B, C, H, W) -> (B, out_channels, ceil(H/p), ceil(W/p)); with return_states also
         {"rows": the row sweep's output, "cols": the column sweep's output}, each (B, out_channels, h, w)."""
-        if x.dim() != 4:
-            raise ValueError(f"ReNetLayer needs a (B, C, H, W) map, got shape {tuple(x.shape)}")
-        p = self.patch
-        if p > 1:
-            pad_h, pad_w = (-x.shape[2]) % p, (-x.shape[3]) % p
-            if pad_h or pad_w:
-                x = F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
-            x = F.pixel_unshuffle(x, p)
+        x = self._patches(x)
         b, c, h, w = x.shape
         rows = x.permute(0, 2, 3, 1).reshape(b * h, w, c)
         rows = self.rows(rows)[0].reshape(b, h, w, self.out_channels)
@@ -68,6 +65,40 @@ class ReNetLayer(nn.Module):
         if return_states:
             return out, {"rows": rows.permute(0, 3, 1, 2), "cols": out}
         return out
+
+    def sweep_states(self, x: torch.Tensor):
+        """The layer stepped in Python (engine/models/stepwise.py): (the output, as forward's), and every sweep
+        direction's states as maps, {direction: {state name: (B, hidden, h, w)}}: "hidden", and an LSTM's
+        "cell" and gates or a GRU's gates. Directions: SWEEPS' names (two of them for a one-way layer)."""
+        x = self._patches(x)
+        b, c, h, w = x.shape
+        rows, row_states = self._stepped(self.rows, x.permute(0, 2, 3, 1).reshape(b * h, w, c), "rows")
+        maps = {name: {k: v.reshape(b, h, w, -1).permute(0, 3, 1, 2) for k, v in states.items()}
+                for name, states in row_states.items()}
+        cols, col_states = self._stepped(self.cols, rows.reshape(b, h, w, -1).permute(0, 2, 1, 3).reshape(b * w, h, -1),
+                                         "cols")
+        maps.update({name: {k: v.reshape(b, w, h, -1).permute(0, 3, 2, 1) for k, v in states.items()}
+                     for name, states in col_states.items()})
+        return cols.reshape(b, w, h, -1).permute(0, 3, 2, 1).contiguous(), maps
+
+    def _stepped(self, module: nn.Module, sequences: torch.Tensor, axis: str):
+        """(N, T, F) read by `module` step by step in each direction -> (output (N, T, D*hidden), {direction:
+        {state: (N, T, hidden)}})."""
+        found = {}
+        for direction, name in enumerate(SWEEPS[axis][:self.directions]):
+            found[name] = in_time_order(step_direction(module, self.cell, sequences, 0, direction), direction)
+        return torch.cat([states["hidden"] for states in found.values()], -1), found
+
+    def _patches(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 4:
+            raise ValueError(f"ReNetLayer needs a (B, C, H, W) map, got shape {tuple(x.shape)}")
+        p = self.patch
+        if p > 1:
+            pad_h, pad_w = (-x.shape[2]) % p, (-x.shape[3]) % p
+            if pad_h or pad_w:
+                x = F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
+            x = F.pixel_unshuffle(x, p)
+        return x
 
 
 class ReNet(nn.Module):
@@ -102,3 +133,12 @@ class ReNet(nn.Module):
             else:
                 x = layer(x)
         return (x, states) if return_states else x
+
+    def sweep_states(self, x: torch.Tensor):
+        """(output, [each layer's ReNetLayer.sweep_states maps]): the layers stepped in Python, as in eval mode
+        (no dropout), for the Inside tab's maps of one image."""
+        layers = []
+        for layer in self.layers:
+            x, maps = layer.sweep_states(x)
+            layers.append(maps)
+        return x, layers

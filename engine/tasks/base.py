@@ -72,8 +72,9 @@ class Task:
         """(metrics {name: float}, details {name: np.ndarray}) on a whole split."""
         raise NotImplementedError
 
-    def probe(self, model: nn.Module, prepared: Prepared, index: int, device) -> Snapshot | None:
-        """Per-step states for one sample (the "hidden" view)."""
+    def probe(self, model: nn.Module, prepared: Prepared, index: int, device) -> Snapshot | list[Snapshot] | None:
+        """Pictures of one sample, sent while training: its per-step states (the Inside tab: "hidden",
+        "sweeps", "frame_states") and the task's own live view (an edge map, a mask, frames); one or a list."""
         return None
 
     def result_snapshots(self, prepared: Prepared, details: dict) -> list[Snapshot]:
@@ -84,6 +85,10 @@ class Task:
         """Gradient through time for a training batch: (T,) norms of dLoss/dh_t (see engine.gradients),
         or None for a task without a sequence to measure. The Trainer calls it, throttled."""
         return None
+
+    def grad_source(self, config: RunConfig) -> str:
+        """Which state grad_norms measures (layer, direction), in words for the curve's caption."""
+        return "the last recurrent layer's forward direction"
 
     def model_snapshots(self, model: nn.Module, prepared: Prepared, device) -> list[Snapshot]:
         """Pictures of the trained model itself, made once at the end (e.g. hidden-state trajectories)."""

@@ -22,9 +22,10 @@ class GradientMeasurement(Handler):
         norms = self.tracker.measure(lambda: run.task.grad_norms(run.model, x[:n], y[:n]))
         if norms is not None:
             cfg = run.cfg
+            which = run.task.grad_source(cfg) if hasattr(run.task, "grad_source") else ""  # said in the caption
             self.gate.emit(Snapshot("grad_norms", {"norms": norms}, {
                 "cell": cfg.cell, "read": getattr(run.task, "steps_are", cfg.read), "step": run.global_step,
-                "epoch": epoch, "which": "last layer, forward direction"}, epoch, run.global_step))
+                "epoch": epoch, "which": which}, epoch, run.global_step))
 
     def on_epoch_end(self, run: RunState, epoch: int, row: dict) -> None:
         ratio = self.tracker.end_epoch()

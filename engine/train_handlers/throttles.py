@@ -50,6 +50,6 @@ class ProbeSnapshots(Handler):
         self.send(run, run.best.epoch)
 
     def send(self, run: RunState, epoch: int) -> None:
-        snapshot = run.task.probe(run.model, run.prepared, self.choice.taken(), run.policy.device)
-        if snapshot is not None:
+        found = run.task.probe(run.model, run.prepared, self.choice.taken(), run.policy.device)
+        for snapshot in found if isinstance(found, (list, tuple)) else [] if found is None else [found]:
             self.gate.emit(Snapshot(snapshot.kind, snapshot.arrays, snapshot.meta, epoch, run.global_step))

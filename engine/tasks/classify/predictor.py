@@ -64,6 +64,13 @@ class Predictor(LoadedModel):
         images = torch.from_numpy(conform(data.images, self.info["image_shape"]).transpose(0, 3, 1, 2).copy())
         return images, torch.from_numpy(data.labels)
 
+    def inside(self, data, index: int) -> list:
+        """The Inside tab's per-step states of image `index` of the window's loaded images (their test split, else
+        their training split)."""
+        images = data.test or data.train
+        index = int(index) % len(images)
+        return [self.inspect(images.images[index], images.class_names[int(images.labels[index])], index)]
+
     def inspect(self, image: np.ndarray, label: str = "", index: int = 0):
         """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""
         prepared, _ = self.prepare(image[None])

@@ -10,7 +10,7 @@ from engine.augment import random_affine
 from engine.data import load_classification, train_val_split
 from engine.events import Snapshot
 from engine.dynamics import trajectories_snapshot
-from engine.gradients import grad_norms_through_time
+from engine.gradients import grad_norms_through_time, stack_source
 from engine.models.classifier import SequenceClassifier
 from engine.models.sequence import sequence_length
 from engine.models.sizes import classifier_parameters
@@ -146,6 +146,9 @@ class ClassifyTask(LabelTraining, Task):
 
     def grad_norms(self, model, inputs, targets):
         return grad_norms_through_time(model, model.rnn, inputs, targets, self.loss)
+
+    def grad_source(self, config):
+        return stack_source(config.layers, config.bidirectional, config.read)
 
     def model_snapshots(self, model, prepared, device):
         return [trajectories_snapshot(model, prepared, device, model.rnn.cell)]

@@ -24,6 +24,14 @@ class EdgePredictor(LoadedModel):
         soft = self.task.predict_map(self.model, image, self.info, self.device)
         return soft, non_max_suppression(soft)
 
+    def inside(self, data, index: int) -> list:
+        """The Inside tab's ReNet sweep maps of photo `index` of the window's loaded edge data (its test photos,
+        else its training photos), at the training size."""
+        samples = data.test or data.train
+        index = int(index) % len(samples)
+        meta = {"index": index, "name": samples[index].name}
+        return [self.task.sweep_probe(self.model, samples[index].image, self.info, self.device, meta)]
+
     def test_item(self, data, index: int, name: str = "") -> tuple[dict, dict]:
         """(arrays, meta) of photo `index` of the window's loaded edge data (its test photos, else all of them,
         as the test split is made), as the Results page shows a test image: edge_map snapshot arrays, with the

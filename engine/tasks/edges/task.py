@@ -27,7 +27,9 @@ from engine.data.edge_data import EdgeData, load_edges
 from engine.data.loading import train_val_split
 from engine.edges.nms import non_max_suppression
 from engine.events import Snapshot
+from engine.gradients import SWEEP_SOURCE, sweep_grad_norms
 from engine.models.edge_net import OUTPUTS, EdgeReNet
+from engine.sweep_states import forward_with_sweeps, sweeps_snapshot
 from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.edges import SPEC, benchmark as bench, targets
 
@@ -59,6 +61,7 @@ def test_arrays(image: np.ndarray, prob: np.ndarray, truths) -> dict:
 class EdgesTask(Task):
     name = SPEC.name
     selection_metric = SPEC.selection_metric
+    steps_are = SPEC.steps  # a gradient step is one step of a sweep
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
         # the window may hand over what it loaded; anything but edge data (class folders) is read afresh
@@ -143,21 +146,35 @@ class EdgesTask(Task):
         return metrics, details
 
     def probe(self, model, prepared, index, device):
-        """The edge map of one probe image (test, else validation, else training) beside Canny and Sobel."""
+        """The edge map of one probe image (test, else validation, else training) beside Canny and Sobel, and its
+        ReNet sweeps as maps (engine/sweep_states.py), from one forward pass."""
         data = probe_split(prepared)[1]
         index = int(index) % len(data[0])
+        name = data.names[index] if isinstance(data, EdgeTest) else str(index)
         image = np.ascontiguousarray(data[0][index].permute(1, 2, 0).numpy())
-        was_training = model.training
-        model.eval()
-        with torch.no_grad():
-            probs = torch.sigmoid(model(data[0][index:index + 1].to(device)).float())[0].cpu().numpy()
-        model.train(was_training)
+        logits, layers = forward_with_sweeps(model, data[0][index:index + 1].to(device))
+        probs = torch.sigmoid(logits.float())[0].cpu().numpy()
         rgb = np.round(image * 255).astype(np.uint8)
         arrays = {"image": image, "model": probs[0], "context": probs[OUTPUTS.index("context")],
                   "canny": bench.canny(rgb), "sobel": bench.sobel(rgb), "target": data[1][index, 0].numpy()}
-        name = data.names[index] if isinstance(data, EdgeTest) else str(index)
-        return Snapshot("edge_map", arrays, {"index": index, "name": name, "target_kind": prepared.info["target"],
-                                          "scale": "training", "outputs": list(OUTPUTS)})
+        meta = {"index": index, "name": name}
+        return [Snapshot("edge_map", arrays, {**meta, "target_kind": prepared.info["target"], "scale": "training",
+                                              "outputs": list(OUTPUTS)}),
+                sweeps_snapshot(layers, image, model.renet.layers[0].cell, meta)]
+
+    def sweep_probe(self, model, image: np.ndarray, info: dict, device, meta: dict) -> Snapshot:
+        """The ReNet sweeps of a uint8 (H, W, 3) RGB image of any size, brought to the training size as in
+        training (turned landscape, resized): the Inside tab's maps for a loaded model."""
+        small = targets.resize_image(targets.landscape(image)[0], tuple(info["train_size"]))
+        x = torch.from_numpy(small.transpose(2, 0, 1).astype(np.float32) / 255)[None]
+        _, layers = forward_with_sweeps(model, x.to(device))
+        return sweeps_snapshot(layers, x[0].permute(1, 2, 0).numpy(), model.renet.layers[0].cell, meta)
+
+    def grad_norms(self, model, inputs, targets):
+        return sweep_grad_norms(model, inputs, targets, self.loss)
+
+    def grad_source(self, config):
+        return SWEEP_SOURCE
 
     def result_snapshots(self, prepared, details):
         if not details.get("maps"):

@@ -52,6 +52,23 @@ class FramesPredictor(LoadedModel):
         truth = sequence[self.context:] if len(sequence) > self.context else None
         return sequence[:self.context], truth
 
+    def inside(self, data, index: int) -> list:
+        """The Inside tab's state maps of sequence `index` of the window's loaded sequences (its test split, else
+        its training split): context + horizon frames read as in evaluation (engine/tasks/predict/inside.py)."""
+        from engine.tasks.predict.inside import frame_states
+
+        frames = (data.test or data.train).frames
+        index = int(index) % len(frames)
+        sequence = frames[index, :self.context + int(self.info["horizon"])]
+        h, w = self.info["size"]
+        if sequence.shape[1:] != (self.info["channels"], h, w) or len(sequence) <= self.context:
+            raise DataError(f"The loaded sequences have {len(sequence)} frames of {tuple(sequence.shape[1:])} "
+                            f"(C, H, W); the model reads {self.context} or more of {(self.info['channels'], h, w)}.",
+                            "Load the data the model was trained on (or data of its frame size).")
+        meta = {"index": index, "name": f"sequence {index}"}
+        return [frame_states(self.model, torch.from_numpy(np.ascontiguousarray(sequence))[None].to(self.device),
+                             meta)[2]]
+
     def rollout(self, seed: np.ndarray, frames: int) -> np.ndarray:
         """uint8 (S, C, H, W) seed -> uint8 (frames, C, H, W) generated, each frame from the last."""
         with torch.no_grad():

@@ -28,9 +28,11 @@ from engine.tasks.progress import batch_starts
 from engine.data.sequences import load_sequences
 from engine.errors import ConfigError
 from engine.events import Snapshot
+from engine.gradients import grad_norms_through_time
 from engine.models.forecaster import Forecaster
 from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.predict import SPEC
+from engine.tasks.predict.inside import frame_states
 
 
 def options(config) -> dict:
@@ -157,7 +159,7 @@ class FramesTask(Task):
 
     def loss(self, output, target):
         truth = target[:, 1:].float() / 255.0 if target.dtype == torch.uint8 else target[:, 1:].float()
-        truth = truth.reshape(output.shape)
+        truth = truth.reshape(output.shape).to(output.dtype if output.dtype == torch.float64 else truth.dtype)
         loss = F.mse_loss(output, truth)
         l1 = self._info.get("l1", SPEC.default("l1")) if hasattr(self, "_info") else SPEC.default("l1")
         return loss + l1 * F.l1_loss(output, truth) if l1 else loss
@@ -196,23 +198,30 @@ class FramesTask(Task):
 
     @torch.no_grad()
     def probe(self, model, prepared, index, device):
+        """The probe sequence's frames (context, truth, prediction) for the Results player, and every layer's
+        states and gates at every step for the Inside tab (inside.py), from one pass."""
         frames = probe_split(prepared)[1][0]
         index = int(index) % len(frames)
-        was_training = model.training
-        model.eval()
-        sequence = frames[index:index + 1].to(device)
-        output, states = model(sequence, return_state=True)
-        model.train(was_training)
+        name = f"sequence {index}"
+        output, top, states = frame_states(model, frames[index:index + 1].to(device), {"index": index, "name": name})
         context = model.context
-        top = states[-1][0] if isinstance(states[-1], tuple) else states[-1]
         prediction = output[0, context - 1:].clamp(0, 1).float().cpu().numpy()
         truth = _unit(frames[index, context:])
-        return Snapshot("frames", {
+        return [Snapshot("frames", {
             "context": _panel(_unit(frames[index, :context])), "truth": _panel(truth),
             "prediction": _panel(prediction), "state": top[0].float().cpu().numpy()},
-            {"name": f"sequence {index}", "index": index, "context": context, "horizon": len(truth),
-             "cell": model.stack.kind,
-             "mse_per_frame": float(((prediction - truth) ** 2).sum(axis=(1, 2, 3)).mean())})
+            {"name": name, "index": index, "context": context, "horizon": len(truth), "cell": model.stack.kind,
+             "mse_per_frame": float(((prediction - truth) ** 2).sum(axis=(1, 2, 3)).mean())}), states]
+
+    def grad_norms(self, model, inputs, targets):
+        """|dLoss/dh_t| of the top layer's state map after each frame read (all channels and positions)."""
+        x = inputs.float() / 255.0 if inputs.dtype == torch.uint8 else inputs
+        return grad_norms_through_time(model, model.stack, x, targets, self.loss, forward=lambda m, v: m(v))
+
+    def grad_source(self, config):
+        cell = {"convlstm": "ConvLSTM", "convgru": "ConvGRU", "convrnn": "ConvRNN"}.get(config.cell, config.cell)
+        which = f"the {cell} layer's" if config.layers == 1 else f"the top {cell} layer's (layer {config.layers})"
+        return f"{which} state map after each frame read, over all its channels and positions"
 
     def result_snapshots(self, prepared, details):
         count = min(4, len(details["prediction"]))

@@ -32,6 +32,14 @@ class SegmentPredictor(LoadedModel):
         """(class map, foreground probability) at the image's size."""
         return self.task.predict_mask(self.model, image, self.info, self.device)
 
+    def inside(self, data, index: int) -> list:
+        """The Inside tab's ReNet sweep maps of image `index` of the window's loaded segmentation data (its test
+        images, else its training images), at the training size."""
+        samples = data.test or data.train
+        index = int(index) % len(samples)
+        meta = {"index": index, "name": samples[index].name}
+        return [self.task.sweep_probe(self.model, samples[index].image, self.info, self.device, meta)]
+
     def overlay(self, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The image with every non-background pixel tinted in its class colour (uint8 RGB)."""
         colours = np.asarray(self.info["colours"], np.float32)

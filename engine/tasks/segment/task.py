@@ -28,7 +28,9 @@ from engine.tasks.progress import batch_starts
 from engine.data.loading import check_cancel, train_val_split
 from engine.data.masks import SegData, load_masks
 from engine.events import Snapshot
+from engine.gradients import SWEEP_SOURCE, sweep_grad_norms
 from engine.models.seg_net import SegReNet
+from engine.sweep_states import forward_with_sweeps, sweeps_snapshot
 from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.segment import SPEC, metrics as sm
 WORST = 24  # test images in the worst-first result snapshots
@@ -47,6 +49,7 @@ class SegTest(NamedTuple):
 class SegmentTask(Task):
     name = SPEC.name
     selection_metric = SPEC.selection_metric
+    steps_are = SPEC.steps  # a gradient step is one step of a sweep
     dice_weight = SPEC.default("dice")  # the loss has no config: set from the run's options by build_model
 
     def prepare(self, config, progress=None, cancel=None, splits=None) -> Prepared:
@@ -142,19 +145,32 @@ class SegmentTask(Task):
         return metrics, details
 
     def probe(self, model, prepared, index, device):
-        """One image at the training size with its truth, the prediction and the foreground probability."""
+        """One image at the training size with its truth, the prediction and the foreground probability, and its
+        ReNet sweeps as maps (engine/sweep_states.py), from one forward pass."""
         data = probe_split(prepared)[1]
         index = int(index) % len(data[0])
-        was_training = model.training
-        model.eval()
-        with torch.no_grad():
-            probs = torch.softmax(model(data[0][index:index + 1].to(device)).float(), 1)[0].cpu()
-        model.train(was_training)
-        arrays = {"image": np.ascontiguousarray(data[0][index].permute(1, 2, 0).numpy()),
-                  "truth": data[1][index].numpy().astype(np.int32),
+        logits, layers = forward_with_sweeps(model, data[0][index:index + 1].to(device))
+        probs = torch.softmax(logits.float(), 1)[0].cpu()
+        image = np.ascontiguousarray(data[0][index].permute(1, 2, 0).numpy())
+        arrays = {"image": image, "truth": data[1][index].numpy().astype(np.int32),
                   "prediction": probs.argmax(0).numpy().astype(np.int32), "probability": 1 - probs[0].numpy()}
-        name = data.names[index] if isinstance(data, SegTest) else str(index)
-        return Snapshot("mask", arrays, {"index": index, "name": name, **_class_meta(prepared.info)})
+        meta = {"index": index, "name": data.names[index] if isinstance(data, SegTest) else str(index)}
+        return [Snapshot("mask", arrays, {**meta, **_class_meta(prepared.info)}),
+                sweeps_snapshot(layers, image, model.renet.layers[0].cell, meta)]
+
+    def sweep_probe(self, model, image: np.ndarray, info: dict, device, meta: dict) -> Snapshot:
+        """The ReNet sweeps of a uint8 (H, W, 3) RGB image of any size, resized to the training size as in
+        training: the Inside tab's maps for a loaded model."""
+        h, w = info["train_size"]
+        small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        _, layers = forward_with_sweeps(model, torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(device))
+        return sweeps_snapshot(layers, small, model.renet.layers[0].cell, meta)
+
+    def grad_norms(self, model, inputs, targets):
+        return sweep_grad_norms(model, inputs, targets, self.loss)
+
+    def grad_source(self, config):
+        return SWEEP_SOURCE
 
     def result_snapshots(self, prepared, details):
         """The WORST test images by foreground IoU, worst first, and every test image's IoU in one array."""

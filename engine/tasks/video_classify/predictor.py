@@ -49,6 +49,18 @@ class ClipPredictor(LoadedModel):
             logits = self.model.logits_per_frame(clip)[0]
         return torch.softmax(logits.float(), -1).cpu().numpy()
 
+    def inside(self, data, index: int) -> list:
+        """The Inside tab's per-frame states of clip `index` of the window's loaded clips (its test split, else its
+        training split), with the frames and the model's answer."""
+        clips = data.test or data.train
+        index = int(index) % len(clips)
+        if list(clips.class_names) != self.class_names:
+            raise DataError(f"The loaded clips have the classes {list(clips.class_names)}; the model knows "
+                            f"{self.class_names}.", "Load clips of the model's classes.")
+        clip = torch.from_numpy(self.conform_clip(clips.frames[index].transpose(0, 2, 3, 1)))
+        label = self.class_names[int(clips.labels[index])]
+        return [self.task.probe_clip(self.model, clip, label, self.class_names, index, self.device)]
+
     def test_data(self, spec: str) -> tuple[torch.Tensor, torch.Tensor]:
         """(clips (N, T, C, H, W) uint8, labels) of the spec's test split (all its clips when it has none)."""
         from engine.tasks.video_classify.task import load_clips

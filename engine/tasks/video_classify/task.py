@@ -17,9 +17,9 @@ from engine.data.sequences import DIRECTIONS, MOVING_OPTIONS, SequenceSet, Seque
     generate_moving_digits, load_sequences, _digit_source, _int
 from engine.errors import DataError
 from engine.events import Snapshot
-from engine.gradients import grad_norms_through_time
+from engine.gradients import grad_norms_through_time, stack_source
 from engine.models.recurrent import RecurrentStack
-from engine.tasks.base import Prepared, Task
+from engine.tasks.base import Prepared, Task, probe_split
 from engine.tasks.classify.task import LabelTraining, classification_results
 from engine.tasks.video_classify import SPEC
 CLIP_OPTIONS = {k: v for k, v in MOVING_OPTIONS.items() if k != "digits"}  # for generated clips (moving:N)
@@ -119,6 +119,33 @@ class VideoClassifyTask(LabelTraining, Task):
         """|dLoss/dh_t| over the clip's frames (uint8 clips scaled first: the float64 pass must not see 0-255)."""
         x = inputs.float() / 255.0 if inputs.dtype == torch.uint8 else inputs
         return grad_norms_through_time(model, model.rnn, x, targets, self.loss)
+
+    def grad_source(self, config):
+        return stack_source(config.layers, False, SPEC.steps)
+
+    def probe(self, model, prepared, index, device):
+        """The probe clip's per-frame states (test, else validation, else training split) for the Inside tab."""
+        clips, labels = probe_split(prepared)[1]
+        index = int(index) % len(clips)
+        names = prepared.info["class_names"]
+        return self.probe_clip(model, clips[index], names[int(labels[index])], names, index, device)
+
+    @torch.no_grad()
+    def probe_clip(self, model, clip: torch.Tensor, label: str, names: list, index: int, device) -> Snapshot:
+        """Snapshot("hidden") of one uint8 clip (T, C, H, W): the states of every layer at every frame (the time
+        steps), as an image classifier's per row, with the frames themselves and the answer."""
+        was_training = model.training
+        model.eval()
+        logits, states = model(clip[None].to(device), return_states=True)
+        model.train(was_training)
+        probs = torch.softmax(logits.float(), 1)[0].cpu().numpy()
+        frames = clip.permute(0, 2, 3, 1).float().numpy() / 255.0
+        arrays = {"image": frames[0], "frames": frames, "probabilities": probs}
+        arrays.update({name: value[-1, 0].float().cpu().numpy() for name, value in states.items()})
+        return Snapshot("hidden", arrays, {
+            "states": list(states), "read": "frames", "index": index, "label": label,
+            "prediction": names[int(probs.argmax())], "confidence": float(probs.max()), "class_names": list(names),
+            "layer": model.rnn.layers})
 
     @torch.no_grad()
     def evaluate(self, model, data, device, batch, progress=None):
