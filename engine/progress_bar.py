@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.events import Failed, Finished, Metrics, Progress, Started
+from engine.events import Failed, Finished, Metrics, Phase, Progress, Started
 
 
 def _clock(seconds: float) -> str:
@@ -17,6 +17,7 @@ class ProgressBar:
         self.width = width
         self.tty = self.stream.isatty()
         self.last_val = ""
+        self.last_detail = ""
 
     def __call__(self, event) -> None:
         if isinstance(event, Started):
@@ -33,6 +34,8 @@ class ProgressBar:
                 self._line("\r" + text + "\x1b[K")
             elif event.step == event.steps_per_epoch:
                 self._line(text + "\n")
+        elif isinstance(event, Phase) and event.name == "testing" and event.total:
+            self._testing(event)
         elif isinstance(event, Metrics) and event.split == "val":
             self.last_val = "".join(f" · val {k} {v:.4f}" for k, v in event.values.items())
         elif isinstance(event, Failed):
@@ -42,6 +45,17 @@ class ProgressBar:
                 self._line("\n")
             figures = ", ".join(f"{k} {v:.4f}" for k, v in event.metrics.items())
             self._line(f"{event.reason} in {_clock(event.seconds)}" + (f": {figures}" if figures else "") + "\n")
+
+    def _testing(self, event: Phase) -> None:
+        """The test of the best weights, which can take minutes (the edges benchmark): counted on a terminal,
+        one line a part (maps, each benchmark) in a log."""
+        what = event.detail or "batches"
+        text = f"testing the best weights: {what} {event.done}/{event.total}"
+        if self.tty:
+            self._line("\r" + text + "\x1b[K")
+        elif what != self.last_detail:
+            self._line(text + "\n")
+        self.last_detail = what
 
     def _line(self, text: str) -> None:
         self.stream.write(text)

@@ -85,3 +85,17 @@ def test_a_run_without_skip_is_not_marked_skipped(make_config):
     result = Trainer(make_config(epochs=1), events.append, **THROTTLES).run()
     assert not result["test_skipped"] and not events[-1].test_skipped
     assert "test_accuracy" in events[-1].metrics
+
+
+def test_the_command_lines_bar_says_it_is_testing():
+    import io
+
+    from engine.progress_bar import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream)
+    for done in range(0, 4):
+        bar(Phase("testing", done, 3, "edge maps"))
+    bar(Phase("testing", 0, 2, "recurrent benchmark"))
+    lines = stream.getvalue().splitlines()  # not a terminal: one line a part of the test
+    assert lines == ["testing the best weights: edge maps 0/3", "testing the best weights: recurrent benchmark 0/2"]
