@@ -15,6 +15,7 @@ from engine.data.guess import IMAGE_SUFFIXES
 from engine.data.video import VIDEO_SUFFIXES
 from engine.errors import UserError
 from engine.tasks import registry
+from gui.training_guard import stopped_for
 
 OPEN_FILTERS = ("Data (*idx*-ubyte* *.gz zip.train* zip.test* *.h5 *.npz);;"
                 f"Videos ({' '.join('*' + x for x in sorted(VIDEO_SUFFIXES))});;All files (*)")
@@ -59,24 +60,27 @@ class DataActions(QObject):
         except UserError as error:
             self.dialogs.error("Cannot open this", error.message, error.hint)
             return
-        self.dialogs.remember(path)
         from engine.data.window_data import VIDEO_KINDS, loads
 
         task = self.model_panel.current_task()
         kind = spec.partition(":")[0]
         # a video is training data only for a task that reads that kind; otherwise it plays in Live
         if not loads(spec) and kind in VIDEO_KINDS and kind not in registry.spec(task).data_kinds:
+            self.dialogs.remember(path)
             self.tabs.show_live("video")
             self.video.play(spec)
             return
-        self.session.load(spec, task)
+        if stopped_for(self.session, self.dialogs, "load the data"):
+            self.dialogs.remember(path)
+            self.session.load(spec, task)
 
     def load_demo(self) -> None:
         """The chosen task's built-in data (digits, shapes, moving digits)."""
         from engine.data.window_data import demo_for
 
         task = self.model_panel.current_task()
-        self.session.load(demo_for(task), task)
+        if stopped_for(self.session, self.dialogs, "load the demo data"):
+            self.session.load(demo_for(task), task)
 
     def open_dropped(self, path: str) -> None:
         if Path(path).suffix.lower() in IMAGE_SUFFIXES and Path(path).is_file():

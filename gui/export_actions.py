@@ -2,7 +2,7 @@
 gets the views it exports, the session (so nothing overwrites the loaded data) and the dialog service."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Slot
 
 from gui.exports import check_single_file
 
@@ -13,6 +13,7 @@ class ExportActions(QObject):
         self.session, self.dialogs, self.edge_compare, self.video = session, dialogs, edge_compare, video
         edge_compare.exportRequested.connect(self.export_edges)
         video.failed.connect(lambda message, hint: dialogs.error("Video edges", message, hint))
+        video.exported.connect(self.video_written)
 
     def export(self, what: str, writer, filters: str) -> None:
         """Ask where, then `writer(path)`; a writer raising OSError or returning False gives a dialog."""
@@ -26,6 +27,12 @@ class ExportActions(QObject):
             ok, path = False, f"{path} ({error})"
         if not ok:
             self.dialogs.error("Export failed", f"Could not write {path}.", "Check the folder exists and is writable.")
+            return
+        self.dialogs.written(path, f"Exported the {what}: {path}")
+
+    @Slot(str)
+    def video_written(self, path: str) -> None:
+        self.dialogs.written(path, f"Exported the edge video: {path}")
 
     def export_edges(self) -> None:
         if self.edge_compare.current() is None:

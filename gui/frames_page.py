@@ -251,7 +251,7 @@ class FramesPage(QObject):
             return write_video(path, until_cancelled(frames, cancel), fps)  # a cancelled one leaves no file
 
         def written(count):
-            self.dialogs.status(f"Wrote {count} frames to {path}.", 8000)
+            self.dialogs.written(path, f"Wrote {count} frames to {path}.")
             self.videoWritten.emit(path)
 
         self.dialogs.status(f"Writing {path}…", 0)

@@ -28,6 +28,7 @@ from gui.segment_page import SegmentPage
 from gui.session import Session
 from gui.snapshot_router import SnapshotRouter
 from gui.status_line import StatusLine
+from gui.training_guard import may_quit
 from gui.video_worker import EdgeVideoExport, VideoWorker
 from gui.views.confusion import ConfusionMatrixView
 from gui.views.edge_compare import EdgeCompare
@@ -162,7 +163,7 @@ class MainWindow(QMainWindow):
 
     def _connect_actions(self) -> None:
         a, c = self.actions_by_name, self.controller
-        a["quit"].triggered.connect(self.close)
+        a["quit"].triggered.connect(self.ask_to_quit)
         a["compare"].triggered.connect(self.open_compare)
         a["export_gradients"].triggered.connect(
             lambda: c.export("gradients", self.gates.gradients.export_png, "PNG (*.png)"))
@@ -239,9 +240,18 @@ class MainWindow(QMainWindow):
             self.controller.open_dropped(paths[0])
             event.acceptProposedAction()
 
+    def ask_to_quit(self) -> None:
+        """Ctrl+Q: while a training runs the user is asked first (gui/training_guard.py)."""
+        if self.closer.started or may_quit(self.session, self.dialogs):
+            self.close()
+
     def closeEvent(self, event) -> None:
         """The window goes at once; its threads are cancelled and waited for (gui/closing.py). A second close
-        while they end (Ctrl+Q again) changes nothing."""
+        while they end (Ctrl+Q again) changes nothing. The window's close button asks as Ctrl+Q does while a
+        training runs; a close from code (the application, tests) does not ask."""
+        if event.spontaneous() and not self.closer.started and not may_quit(self.session, self.dialogs):
+            event.ignore()
+            return
         if not self.closer.started:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.hide()  # gone for the user now, while the threads end

@@ -17,6 +17,7 @@ from engine.errors import UserError
 from gui.exports import check_single_file
 from gui.model_loader import DrawnClassifier
 from gui.run import capabilities
+from gui.training_guard import AfterRun, stopped_for
 
 
 class ModelActions(QObject):
@@ -24,6 +25,7 @@ class ModelActions(QObject):
         super().__init__(parent)
         self.session, self.model_panel, self.dialogs, self.live, self.video = session, model_panel, dialogs, live, video
         self.classifier = DrawnClassifier(self)
+        self.after_run = AfterRun(session, self)  # a model chosen during a run loads once the run has ended
         self.classifier.ready.connect(live.show_prediction)
         self.classifier.failed.connect(lambda message, hint: dialogs.error("Cannot classify the drawing", message,
                                                                            hint))
@@ -40,18 +42,24 @@ class ModelActions(QObject):
             self.dialogs.error("No model yet", "There is no trained model to save.",
                                "Train one first, or load a checkpoint.")
             return
-        path = self.dialogs.save_file("Save model", "model.ckpt", "Checkpoints (*.ckpt)")
+        path = self.dialogs.save_file("Save model", "model.ckpt", "Checkpoints (*.ckpt)", "models")
         if path and check_single_file(self.dialogs.error, path, self.session.spec):
             try:
                 self.session.save_model(path)
             except OSError as error:
                 self.dialogs.error("Cannot save the model", str(error), "Choose another folder.")
+                return
+            self.dialogs.written(path, f"Saved the model: {path}")
 
     def load_model(self) -> None:
         """Read the chosen checkpoint off the GUI thread: on_model_loaded, or an error dialog, follows."""
-        path = self.dialogs.open_file("Load model", "Checkpoints (*.ckpt);;All (*)")
-        if path:
-            self.session.set_model_from(path)
+        path = self.dialogs.open_file("Load model", "Checkpoints (*.ckpt);;All (*)", "models")
+        name = Path(path).name
+        if path and stopped_for(self.session, self.dialogs, "load this model",
+                                f"The run stops and keeps its best model so far; {name} replaces it then."):
+            if self.session.state != "idle":
+                self.dialogs.status(f"{name} loads once the training has stopped.", 0)
+            self.after_run.run(lambda: self.session.set_model_from(path))
 
     @Slot(str)
     def on_model_loaded(self, path: str) -> None:
@@ -89,13 +97,18 @@ class ModelActions(QObject):
 
     # ---- configs ----
     def save_config(self) -> None:
-        path = self.dialogs.save_file("Save config", "config.json", "JSON (*.json)")
+        path = self.dialogs.save_file("Save config", "config.json", "JSON (*.json)", "models")
         if path and check_single_file(self.dialogs.error, path, self.session.spec):
             config = {**self.model_panel.config(), "data": self.session.spec or "demo"}
-            Path(path).write_text(json.dumps(config, indent=2) + "\n")
+            try:
+                Path(path).write_text(json.dumps(config, indent=2) + "\n")
+            except OSError as error:
+                self.dialogs.error("Cannot save the config", str(error), "Choose another folder.")
+                return
+            self.dialogs.written(path, f"Saved the config: {path}")
 
     def load_config(self) -> None:
-        path = self.dialogs.open_file("Load config", "JSON (*.json)")
+        path = self.dialogs.open_file("Load config", "JSON (*.json)", "models")
         if path:
             self.apply_config_file(path)
 
@@ -106,6 +119,9 @@ class ModelActions(QObject):
             config = RunConfig.load(path)
         except UserError as error:
             self.dialogs.error("Cannot use this config", error.message, error.hint)
+            return
+        if not stopped_for(self.session, self.dialogs, "load this config",
+                           "The run stops and keeps its best model so far; the settings are loaded now."):
             return
         self.model_panel.set_config(config.to_dict())
         if config.data and config.data != self.session.spec:
@@ -151,5 +167,4 @@ class TrainingActions(QObject):
         a["pause"].setIcon(QApplication.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPlay if state == "paused" else QStyle.StandardPixmap.SP_MediaPause))
         a["stop"].setEnabled(state in ("running", "paused"))
-        a["load_model"].setEnabled(not busy)
         self.model_panel.setEnabled(not busy)

@@ -93,7 +93,7 @@ class SegmentPage(QObject):
             self.dialogs.error("No masks to export", "There is no segmentation to export yet.",
                                "Train a segmentation model (task Segmentation) first.")
             return
-        folder = self.dialogs.open_folder("Export masks into a folder")
+        folder = self.dialogs.open_folder("Export masks into a folder", "exports")
         if folder:
             self.export_masks_to(folder)
 
@@ -108,7 +108,8 @@ class SegmentPage(QObject):
         except OSError as error:
             self.dialogs.error("Cannot export the masks", str(error), "Choose another folder.")
             return []
-        self.dialogs.status(f"Wrote {len(written)} PNG files to {folder}.", 8000)
+        if written:  # Show in folder opens the folder a written file is in
+            self.dialogs.written(written[0], f"Wrote {len(written)} PNG files to {folder}.")
         return written
 
 

@@ -25,7 +25,7 @@ ACTIONS = {
     "export_frames": ("Export frames as MP4 / GIF…", None, "The frame player's context | truth | prediction"),
     "export_gradients": ("Export gradient curves as PNG…", None, "The Inside ▸ Gradients plot with its caption"),
     "skipped": ("Skipped files…", None, "Files left out when loading the data"),
-    "quit": ("&Quit", Key.Quit, ""),
+    "quit": ("&Quit", "Ctrl+Q", "Quit (asks first while a training runs)"),  # Key.Quit is none on some desktops
     "train": ("Train", "F5", "Train the model on the loaded data (F5)"),
     "compare": ("Compare cells…", "Ctrl+K", "Train RNN, LSTM and GRU one after another on the same data and "
                 "compare loss, accuracy and gradients (Ctrl+K)"),

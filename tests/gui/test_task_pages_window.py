@@ -84,6 +84,9 @@ def test_a_short_segment_training_shows_the_worst_images_first_and_exports_masks
     written = pages.export_masks_to(str(tmp_path / "masks"))
     assert len(written) == 12 and all(p.stat().st_size > 0 for p in written)
     assert sorted(p.name for p in written)[0].endswith(("_mask.png", "_overlay.png"))
+    # the status line names the folder, and Show in folder opens it
+    assert window.status_line.note_text() == f"Wrote 12 PNG files to {tmp_path / 'masks'}."
+    assert window.status_line.folder_url().toLocalFile() == str(tmp_path / "masks")
 
 
 def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, tmp_path):
@@ -116,6 +119,8 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
         pages.export_video_to(str(gif))
     frames = read_frames(f"video:{gif}")
     assert len(frames) == 10 and frames.shape[1:3] == (64, 3 * 64)  # context | truth | prediction per step
+    assert window.status_line.note_text() == f"Wrote 10 frames to {gif}."
+    assert window.status_line.folder_url().toLocalFile() == str(tmp_path)
 
 
 def test_a_short_clip_classification_fills_the_classify_results_page(window, qtbot):
