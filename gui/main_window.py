@@ -16,6 +16,7 @@ from gui.data_refit import DataRefit
 from gui.dialogs import Dialogs
 from gui.edge_results import EdgeResults
 from gui.evaluate import Evaluator
+from gui.field_keys import FieldKeys
 from gui.frames_page import FramesPage
 from gui.gates import Gates
 from gui.live_page import LivePage
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
                                                         self.edge_results.shutdown])
         self._size_to_screen(self.settings.value("window/geometry"))
         self.dialogs_on_screen = screen_fit.DialogsOnScreen(self)
+        self.field_keys = FieldKeys(self)  # Space and Esc in a focused field (gui/field_keys.py)
 
     def _size_to_screen(self, saved) -> None:
         """A saved geometry comes back clamped onto the screen it opens on; a first start gets a share of that

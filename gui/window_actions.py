@@ -29,8 +29,10 @@ ACTIONS = {
     "train": ("Train", "F5", "Train the model on the loaded data (F5)"),
     "compare": ("Compare cells…", "Ctrl+K", "Train RNN, LSTM and GRU one after another on the same data and "
                 "compare loss, accuracy and gradients (Ctrl+K)"),
-    "pause": ("Pause", "Space", "Pause or resume training (Space)"),
-    "stop": ("Stop", "Esc", "Stop training and keep the best model so far (Esc)"),
+    "pause": ("Pause", "Space", "Pause or resume training (Space, also in a number field; a text field types the "
+              "space)"),
+    "stop": ("Stop", "Esc", "Stop training and keep the best model so far (Esc; in a text or number field the "
+             "first Esc leaves the field)"),
     "evaluate": ("&Evaluate", "Ctrl+E", "Evaluate the loaded model on the loaded data's test split (Ctrl+E)"),
     "bigger": ("Bigger plot fonts", "Ctrl++", "For projectors"),
     "smaller": ("Smaller plot fonts", "Ctrl+-", ""),
