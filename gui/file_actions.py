@@ -60,7 +60,7 @@ class Controller(QObject):
 
     def __init__(self, session, actions: dict, dialogs, views: Views, parent=None):
         super().__init__(parent)
-        self.dialogs, self.views = dialogs, views
+        self.dialogs, self.views, self.actions = dialogs, views, actions
         tabs = Tabs(views.tabs, views.live_tab, views.curves)
         self.data = DataActions(session, views.data_panel, views.model_panel, dialogs, tabs, views.live,
                                 views.video, views.hidden_view, views.confusion, self)
@@ -83,6 +83,7 @@ class Controller(QObject):
             "save_model": m.save_model, "load_model": m.load_model, "save_config": m.save_config,
             "load_config": m.load_config, "export_edges": e.export_edges, "export_edge_video": e.export_edge_video,
             "bigger": lambda: self.font_step(2), "smaller": lambda: self.font_step(-2), "about": self.about,
+            "shortcuts": lambda: self.show_help("shortcuts"), "guide": lambda: self.show_help("guide"),
         }.items():
             actions[name].triggered.connect(slot)
         for name, what, writer, filters in (("export_curves", "curves", v.curves.export_png, "PNG (*.png)"),
@@ -150,6 +151,16 @@ class Controller(QObject):
     def font_step(self, delta: int) -> None:
         self.font_size = min(28, max(8, self.font_size + delta))
         self.views.curves.set_font_size(self.font_size)
+
+    def show_help(self, which: str) -> None:
+        """Help ▸ Keyboard shortcuts (from the action table) or Getting started (at the chosen task's page)."""
+        from engine.tasks import registry  # torch-free
+        from gui.help_dialogs import GuideDialog, ShortcutsDialog
+
+        parent = self.dialogs.parent()
+        dialog = (ShortcutsDialog(self.actions, parent) if which == "shortcuts" else
+                  GuideDialog(registry.specs(), self.views.model_panel.current_task(), parent))
+        dialog.open()
 
     def about(self) -> None:
         import PySide6

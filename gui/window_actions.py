@@ -36,6 +36,8 @@ ACTIONS = {
     "evaluate": ("&Evaluate", "Ctrl+E", "Evaluate the loaded model on the loaded data's test split (Ctrl+E)"),
     "bigger": ("Bigger plot fonts", "Ctrl++", "For projectors"),
     "smaller": ("Smaller plot fonts", "Ctrl+-", ""),
+    "guide": ("&Getting started", Key.HelpContents, "What to load, what to press and what to watch, task by task"),
+    "shortcuts": ("&Keyboard shortcuts", "Ctrl+/", "Every shortcut of the window"),
     "about": ("&About RNN Vision Lab", None, ""),
 }
 MENUS = {
@@ -45,7 +47,7 @@ MENUS = {
               "quit"],
     "&Train": ["train", "pause", "stop", None, "evaluate", "compare"],
     "&View": ["bigger", "smaller"],
-    "&Help": ["about"],
+    "&Help": ["guide", "shortcuts", None, "about"],
 }
 TOOLBAR = ("open", "demo", None, "train", "pause", "stop", "compare", None, "save_model")
 ICONS = {"train": QStyle.StandardPixmap.SP_MediaPlay, "pause": QStyle.StandardPixmap.SP_MediaPause,

@@ -62,6 +62,16 @@ class OptionSpec:
         return f"{self.help} (default {self.default!r})."
 
 
+@dataclass(frozen=True)
+class TaskGuide:
+    """A task's page of the window's Help ▸ Getting started, in a few plain sentences each: what to load, what
+    to press, what to watch. A new task brings its own page with its spec."""
+
+    load: str
+    press: str
+    watch: str
+
+
 @dataclass(frozen=True, eq=False)
 class TaskSpec:
     name: str
@@ -90,6 +100,7 @@ class TaskSpec:
     checkpoint_info: tuple[str, ...] = ()  # info keys its model and predictor read without a default
     primary_kinds: tuple[str, ...] = ()  # shared kinds it is the first choice for (shapes: segment)
     parameters: Callable | None = None  # (config, (c, h, w), classes) -> int | None, without torch
+    guide: TaskGuide | None = None  # its page of Help ▸ Getting started (None: made from description and needs)
 
     def __post_init__(self):
         check_spec(self)

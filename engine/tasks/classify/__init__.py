@@ -2,7 +2,7 @@
 class. SPEC is torch-free; task.py holds the Task, predictor.py the Predictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskGuide, TaskSpec
 
 
 def parameter_count(config, image_shape, classes):
@@ -29,4 +29,12 @@ SPEC = TaskSpec(
     capabilities=frozenset({"classify_image", "inspect", "trajectories", "evaluate", "inside"}),
     checkpoint_info=("image_shape", "classes", "class_names", "read", "mean", "std"),
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for 1,797 handwritten digits (no files needed), or open MNIST or USPS files (File ▸ "
+             "Open…) or a folder with one sub-folder of images per class (File ▸ Open folder…).",
+        press="Pick a cell (RNN, LSTM or GRU) and press Train (F5); Space pauses, Esc stops and keeps the best "
+              "model so far. Train ▸ Compare cells… (Ctrl+K) trains all three on the same data.",
+        watch="Training: the loss falling and the accuracy rising. Inside: the hidden units change row by row as "
+              "the image is read, and how much of the gradient reaches each row. Results: the test images it got "
+              "wrong and the confusion matrix. Live: draw a digit and watch the class probabilities."),
 )

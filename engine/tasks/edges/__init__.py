@@ -3,7 +3,7 @@ beside Canny and Sobel. SPEC is torch-free; task.py holds the Task (targets.py, 
 predictor.py the EdgePredictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskGuide, TaskSpec
 
 OPTIONS = (
     OptionSpec("target", "", str, "what it learns: human (the annotators' boundaries), canny or sobel (from the "
@@ -59,4 +59,11 @@ SPEC = TaskSpec(
     capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate", "inside"}),
     checkpoint_info=("train_size", "scale", "width", "mean", "std", "target"),
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for 120 generated shapes with their true outlines, or open a BSDS500 folder (images/ + "
+             "groundTruth/), a folder of photos (Canny or Sobel targets) or image and edge-map pairs.",
+        press="Press Train (F5): a ReNet sweeps every image's rows and columns in both directions.",
+        watch="Training: the F-measure of the validation images' edges. Results: each test image's recurrent edges "
+              "beside Canny's and Sobel's, with a threshold slider, and the benchmark's precision-recall curves. "
+              "Live: a photo, a video or the camera through the trained model."),
 )

@@ -4,7 +4,7 @@ a rollout that keeps the recurrent state behind each frame (the window's player)
 from __future__ import annotations
 
 from engine.config import CONV_CELLS
-from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskGuide, TaskSpec
 
 OPTIONS = (
     OptionSpec("context", 10, int, "frames read before predicting", low=1, high=1000, flag=True),
@@ -55,4 +55,12 @@ SPEC = TaskSpec(
     capabilities=frozenset({"rollout", "evaluate", "inside"}),
     checkpoint_info=("context", "horizon", "channels", "size", "patch", "kernel"),
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for moving digits, or open a Moving-MNIST .npz, a video or a folder of frames while this "
+             "task is chosen.",
+        press="Press Train (F5). On the Results page, Roll out continues a clip for as many frames as you ask; "
+              "File ▸ Export frames as MP4 / GIF… saves what the player shows.",
+        watch="Training: the error per predicted frame (lower is better). Results: context | truth | prediction "
+              "frame by frame, and the ConvLSTM state's channels at the shown frame; a model worse than copying "
+              "the last frame is flagged."),
 )

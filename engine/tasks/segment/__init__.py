@@ -2,7 +2,7 @@
 task.py holds the Task (metrics.py its figures), predictor.py the SegmentPredictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, SWEEP_STEPS, OptionSpec, TaskGuide, TaskSpec
 
 OPTIONS = (
     OptionSpec("side", 112, int, "longer side of the training images in pixels (smaller data keeps its own size)",
@@ -47,4 +47,12 @@ SPEC = TaskSpec(
     capabilities=frozenset({"masks", "evaluate", "inside"}),
     checkpoint_info=("train_size", "classes", "class_names", "colours", "width", "patch", "mean", "std"),
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for generated shapes with exact masks, or open a Weizmann Horse folder (rgb/ + "
+             "figure_ground/) or image and mask pairs.",
+        press="Press Train (F5); afterwards File ▸ Export masks as PNG… writes every test image's class map and "
+              "overlay.",
+        watch="Training: the mean IoU over classes of the validation images. Results: the probe image's mask while "
+              "it trains, then the test images worst first: image | truth | prediction | errors, and an overlay "
+              "with a strength slider and the class colours."),
 )

@@ -2,7 +2,7 @@
 a clip shows. SPEC is torch-free; task.py holds the Task, predictor.py the ClipPredictor of a checkpoint."""
 from __future__ import annotations
 
-from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskSpec
+from engine.tasks.spec import COMMON_SETTINGS, OptionSpec, TaskGuide, TaskSpec
 
 MAX_LENGTH = 1000  # frames per clip: checked before any clip is cut or generated
 OPTIONS = (
@@ -41,4 +41,12 @@ SPEC = TaskSpec(
     capabilities=frozenset({"classify_clip", "evaluate", "inside"}),
     checkpoint_info=("channels", "size", "classes", "class_names", "label", "length"),
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for short clips of moving digits (the label setting chooses what a clip is called: "
+             "its digit or its direction), or open a folder with one sub-folder of videos per class.",
+        press="Press Train (F5): a small convolutional encoder reads each frame, an LSTM or GRU reads the frames "
+              "in order.",
+        watch="Training: the accuracy on validation clips. Results: each test clip's last frame with its true and "
+              "predicted class, and the confusion matrix. Inside ▸ Gradients: how much of the gradient reaches each "
+              "frame."),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from engine.tasks.classify import SPEC as CLASSIFY
 from engine.tasks.classify import parameter_count
-from engine.tasks.spec import TaskSpec
+from engine.tasks.spec import TaskGuide, TaskSpec
 
 SPEC = TaskSpec(
     name="parity", title="Digit parity",
@@ -31,4 +31,9 @@ SPEC = TaskSpec(
     capabilities=CLASSIFY.capabilities,
     checkpoint_info=CLASSIFY.checkpoint_info,
     parameters=parameter_count,
+    guide=TaskGuide(
+        load="Press Demo for handwritten digits, or open MNIST or USPS files (File ▸ Open…).",
+        press="Press Train (F5): a small one-way GRU reads each digit row by row and answers even or odd.",
+        watch="Training: the accuracy of even / odd. Results: the digits it calls even or odd wrongly, and the "
+              "two-class confusion matrix."),
 )
