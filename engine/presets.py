@@ -1,4 +1,5 @@
-"""Named settings for the "why gates matter" lesson, readable without torch (the window lists them).
+"""Named settings for the "why gates matter" lesson, readable without torch (the window lists those that fit the
+chosen task: fits()).
 
 A preset is a set of RunConfig values laid over the task's defaults; flags and a --config file still
 override it. COMPARE_DEFAULTS are what `main.py compare` starts from before any preset: one layer, one
@@ -37,6 +38,21 @@ PRESETS = {
 
 def names() -> list[str]:
     return list(PRESETS)
+
+
+def fits(name: str, spec) -> bool:
+    """Whether preset `name` applies to the task of `spec` (an engine.tasks.spec.TaskSpec): the task shows every
+    setting the preset sets (a read order means nothing to a task that does not read images as sequences) and
+    has every option it sets."""
+    config = PRESETS[name]["config"]
+    settings = set(config) - {"options"}
+    options = set(config.get("options", {}))
+    return settings <= set(spec.rows) and options <= {option.name for option in spec.options}
+
+
+def names_for(spec) -> list[str]:
+    """The presets that apply to the task of `spec`, in PRESETS' order."""
+    return [name for name in PRESETS if fits(name, spec)]
 
 
 def get(name: str) -> dict:

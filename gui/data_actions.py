@@ -36,6 +36,7 @@ class DataActions(QObject):
         data_panel.openFolderRequested.connect(self.open_folder)
         data_panel.cancelRequested.connect(session.cancel_load)
         model_panel.configChanged.connect(self.on_config_changed)
+        model_panel.notice.connect(self.panel_notice)
         session.dataLoading.connect(data_panel.start_loading)
         session.dataProgress.connect(data_panel.set_progress)
         session.dataLoaded.connect(self.on_data_loaded)
@@ -104,8 +105,9 @@ class DataActions(QObject):
             self.confusion.reserve(len(splits.train.class_names))
         panel = self.model_panel
         if not data.fits(panel.current_task()):
-            panel.set_task(data.task)  # applies the task's defaults, emits configChanged
-            self.dialogs.status(f"This is data for '{panel.task.currentText()}': the task switched to it.")
+            panel.set_task(data.task)  # keeps the user's settings it takes, the task's defaults for the rest
+            self.dialogs.status(f"This is data for '{panel.task.currentText()}': the task switched to it. "
+                                f"{panel.last_change}", 15000)
         elif data.skipped:
             self.dialogs.status(f"{len(data.skipped)} file(s) could not be read and were skipped "
                                 "(File ▸ Skipped files).")
@@ -118,6 +120,11 @@ class DataActions(QObject):
         else:
             self.data_panel.show_error(message)
         self.dialogs.error("Cannot load the data", message, hint)
+
+    @Slot(str)
+    def panel_notice(self, text: str) -> None:
+        """What a task change kept and changed, or why a preset was not applied."""
+        self.dialogs.status(text, 15000)
 
     def show_skipped(self) -> None:
         data = self.session.data

@@ -13,6 +13,7 @@ from engine.config import OPTIMIZERS, READ_ORDERS, SCHEDULES, RunConfig
 from engine.tasks import registry
 from gui.panels import option_widgets
 from gui.panels.preset_box import PresetBox
+from gui.panels.task_change import cell_title, change_task
 
 TIPS = {
     "task": "What the network learns to do.",
@@ -51,6 +52,7 @@ ROW_TITLES = {"lr": "learning rate"}
 
 class ModelPanel(QWidget):
     configChanged = Signal()
+    notice = Signal(str)  # what a task change kept and changed, why a preset was refused: for the status line
     saveConfigRequested = Signal()
     loadConfigRequested = Signal()
 
@@ -94,6 +96,9 @@ class ModelPanel(QWidget):
         # a narrow dock (a 1280 px screen) puts a label above its field rather than cutting the field off
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.preset = PresetBox(self)
+        self.preset.refused.connect(self.notice)
+        self.last_change = ""  # what the last task change kept and changed (TaskChange.message)
+        self._shown_task = ""  # the task whose rows and cells the panel shows
         form.addRow("preset", self.preset)
         form.addRow("task", self.task)
         form.addRow("cell", cells)
@@ -142,15 +147,14 @@ class ModelPanel(QWidget):
         self.configChanged.emit()
 
     def _task_changed(self, *_) -> None:
-        """The user picked another task: its own defaults, and only the settings that matter for it."""
+        """The user picked another task: the settings the user chose stay where the new task takes them, the
+        others follow its defaults (gui/panels/task_change.py); `notice` says what changed and why."""
         if self._setting:
             return
-        task = self.task.currentData()
-        # every setting some task changes is reset to RunConfig's, then the task's defaults apply (read when
-        # asked: a task package registered after this module was imported counts too)
-        changed = {key for entry in registry.entries() for key in entry.defaults}
-        base = {k: v for k, v in RunConfig().to_dict().items() if k in changed}
-        self.set_config({**self.config(), **base, **registry.defaults(task), "task": task, "options": {}})
+        change = change_task(self._config_for(self._shown_task), self.task.currentData())
+        self.set_config(change.config)
+        self.last_change = change.message()
+        self.notice.emit(self.last_change)
 
     def set_task(self, task: str) -> None:
         """Switch task as if the user picked it (defaults applied); nothing happens when it is the current one."""
@@ -162,6 +166,8 @@ class ModelPanel(QWidget):
         return self.task.currentData()
 
     def _show_task_rows(self, task: str) -> None:
+        self._shown_task = task
+        self.preset.show_presets_for(task)
         rows = registry.spec(task).rows
         for name in READ_ROWS + LATER_ROWS:
             self.form.setRowVisible(getattr(self, name), name in rows)
@@ -172,7 +178,7 @@ class ModelPanel(QWidget):
             button.setVisible(i < len(cells))
             if i < len(cells):
                 name = cells[i]
-                button.setText("Conv" + name[4:].upper() if name.startswith("conv") else name.upper())
+                button.setText(cell_title(name))
                 button.setToolTip(CELL_TIPS.get(name, name))
 
     @staticmethod
@@ -189,7 +195,10 @@ class ModelPanel(QWidget):
 
     def config(self) -> dict:
         """The panel's settings as a RunConfig dict (data and out are the session's)."""
-        task = self.task.currentData()
+        return self._config_for(self.task.currentData())
+
+    def _config_for(self, task: str) -> dict:
+        """The settings as they stand for `task` (its cells, its options' widgets)."""
         cells = self._cells(task)
         return RunConfig(
             task=task, cell=cells[min(max(self.cell_group.checkedId(), 0), len(cells) - 1)],
@@ -198,13 +207,13 @@ class ModelPanel(QWidget):
             batch=self.batch.value(), lr=self.lr.value(), optimizer=self.optimizer.currentText(),
             clip=self.clip.value(), schedule=self.schedule.currentText(), augment=self.augment.isChecked(),
             patience=self.patience.value(), seed=self.seed.value(), device=self.device.currentText(),
-            threads=self.threads.value(), options=self._task_options()).to_dict()
+            threads=self.threads.value(), options=self._task_options(task)).to_dict()
 
-    def _task_options(self) -> dict:
-        """The options as set, with those of the current task's rows read from their widgets ("auto": left out,
-        for the task to decide)."""
+    def _task_options(self, task: str) -> dict:
+        """The options as set, with those of `task`'s rows read from their widgets ("auto": left out, for the
+        task to decide)."""
         options = dict(self._options)
-        spec = registry.spec(self.task.currentData())
+        spec = registry.spec(task)
         for option in (o for o in spec.options if o.name in spec.rows):
             value = option_widgets.value(self.option_rows[spec.name, option.name], option)
             if value is option_widgets.UNSET:
