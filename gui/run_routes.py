@@ -110,7 +110,7 @@ class PredictionRoute(LatestRoute):
 
     def show(self, e) -> None:
         a, names = e.arrays, e.meta["class_names"]
-        self.gallery.set_items(a["images"], a["true"], a["pred"], a["confidence"], names)
+        self.gallery.set_items(a["images"], a["true"], a["pred"], a["confidence"], names, a.get("probabilities"))
         self.confusion.set_matrix(a["confusion"], names)
         if self.run is not None and self.run.subset is not None:
             self.gallery.show_subset(*self.run.subset)

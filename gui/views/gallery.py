@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QListView,
                                QPushButton, QSlider, QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
 
+from gui.views.gallery_item import GalleryItemDialog
 from gui.views.image_utils import scale_image, to_qimage
 from gui.views.thumbnail_model import ThumbnailListModel
 
@@ -32,15 +33,16 @@ class PredictionModel(ThumbnailListModel):
         self.pred = np.zeros(0, np.int64)
         self.confidence = np.zeros(0, np.float32)
         self.class_names: list[str] = []
+        self.probabilities = None  # (N, classes) when the results carry every class's probability
         self.thumb_size = 72
         self.device_pixel_ratio = 1.0  # the Gallery sets its screen's ratio: crisp on high-DPI
         self.one_line_classes = True  # "true 3 → pred 5" on one line (the Gallery decides)
 
     # --- content -------------------------------------------------------------------------
-    def set_data(self, images, true, pred, confidence, class_names) -> None:
+    def set_data(self, images, true, pred, confidence, class_names, probabilities=None) -> None:
         self.beginResetModel()
         self.images, self.true, self.pred = images, true, pred
-        self.confidence, self.class_names = confidence, class_names
+        self.confidence, self.class_names, self.probabilities = confidence, class_names, probabilities
         self.order = np.arange(len(true))
         self._cache.clear()
         self.endResetModel()
@@ -104,7 +106,8 @@ class _GridCellDelegate(QStyledItemDelegate):
 
 
 class Gallery(QWidget):
-    """Predictions as a filterable, sortable grid. Double-click emits the original index."""
+    """Predictions as a filterable, sortable grid. Double-click (or Enter) opens the item larger
+    (gui/views/gallery_item.py) and emits its original index."""
 
     itemActivated = Signal(int)
 
@@ -113,6 +116,7 @@ class Gallery(QWidget):
         self._model = PredictionModel(self)
         self._subset: tuple[int | None, int | None] = (None, None)
         self._empty_text = EMPTY_TEXT  # count_label while there are no items
+        self.detail: GalleryItemDialog | None = None  # the item shown larger, made on the first double-click
 
         self.mistakes_only = QCheckBox("mistakes only")
         self.sort_combo = QComboBox()
@@ -178,8 +182,9 @@ class Gallery(QWidget):
         self._refilter()
 
     # --- public API -------------------------------------------------------------------
-    def set_items(self, images, true, pred, confidence, class_names) -> None:
-        """images (N,H,W[,C]) float [0,1] or uint8; true, pred (N,) int; confidence (N,) float."""
+    def set_items(self, images, true, pred, confidence, class_names, probabilities=None) -> None:
+        """images (N,H,W[,C]) float [0,1] or uint8; true, pred (N,) int; confidence (N,) float; probabilities
+        (N, classes) float, when known (the larger view shows them)."""
         true = np.asarray(true, dtype=np.int64).reshape(-1)
         pred = np.asarray(pred, dtype=np.int64).reshape(-1)
         confidence = np.asarray(confidence, dtype=np.float32).reshape(-1)
@@ -188,8 +193,11 @@ class Gallery(QWidget):
         if not (len(images) == len(pred) == len(confidence) == n):
             raise ValueError(f"lengths differ: images {len(images)}, true {n}, "
                              f"pred {len(pred)}, confidence {len(confidence)}")
+        if probabilities is not None:
+            probabilities = np.asarray(probabilities, dtype=np.float32).reshape(n, -1)
+        self._close_detail()
         self._model.device_pixel_ratio = self.devicePixelRatioF()
-        self._model.set_data(images, true, pred, confidence, list(class_names))
+        self._model.set_data(images, true, pred, confidence, list(class_names), probabilities)
         self._apply_grid()
         self._refilter()
 
@@ -213,6 +221,7 @@ class Gallery(QWidget):
         size are the user's choices and stay."""
         self._empty_text = text
         self._subset = (None, None)
+        self._close_detail()
         self.clear_filter_button.setVisible(False)
         self._model.set_data(np.zeros((0, 1, 1), np.float32), np.zeros(0, np.int64), np.zeros(0, np.int64),
                              np.zeros(0, np.float32), [])
@@ -283,7 +292,20 @@ class Gallery(QWidget):
     def _on_activated(self, index: QModelIndex) -> None:
         original = index.data(PredictionModel.OriginalIndexRole)
         if original is not None:
+            self.show_larger(int(original))
             self.itemActivated.emit(int(original))
+
+    def show_larger(self, original: int) -> GalleryItemDialog:
+        """Item `original` (an index into the items set) in the larger view, which stays open for the next."""
+        if self.detail is None:
+            self.detail = GalleryItemDialog(self._model, self)
+        self.detail.show_item(original)
+        return self.detail
+
+    def _close_detail(self) -> None:
+        """Another run's items (or none) are coming: the larger view of an old item goes."""
+        if self.detail is not None:
+            self.detail.close()
 
 
 def compose_grid(model: PredictionModel, indices: np.ndarray, columns: int = 10) -> QImage:

@@ -141,7 +141,8 @@ class ClassifyTask(LabelTraining, Task):
         wrong = np.flatnonzero(details["pred"] != details["true"])
         mistakes = wrong[np.argsort(-details["confidence"][wrong])]  # most confident mistakes first
         arrays = {"images": images, "mistakes": mistakes,
-                  **{k: details[k] for k in ("true", "pred", "confidence", "confusion", "per_class_accuracy")}}
+                  **{k: details[k] for k in ("true", "pred", "confidence", "probabilities", "confusion",
+                                             "per_class_accuracy")}}
         return [Snapshot("prediction", arrays, {"class_names": prepared.info["class_names"], "split": "test"})]
 
     def grad_norms(self, model, inputs, targets):

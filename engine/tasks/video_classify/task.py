@@ -156,7 +156,8 @@ class VideoClassifyTask(LabelTraining, Task):
         last = prepared.test[0][:, -1].permute(0, 2, 3, 1).float().numpy() / 255.0  # each clip's last frame
         wrong = np.flatnonzero(details["pred"] != details["true"])
         arrays = {"images": last, "mistakes": wrong[np.argsort(-details["confidence"][wrong])],
-                  **{k: details[k] for k in ("true", "pred", "confidence", "confusion", "per_class_accuracy")}}
+                  **{k: details[k] for k in ("true", "pred", "confidence", "probabilities", "confusion",
+                                             "per_class_accuracy")}}
         return [Snapshot("prediction", arrays, {"class_names": prepared.info["class_names"], "split": "test"})]
 
 
