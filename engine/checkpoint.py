@@ -57,6 +57,11 @@ def save(path: str | Path, state_dict: dict, config: dict, info: dict, metrics: 
     return path
 
 
+def write_atomically(path: Path, payload: dict) -> None:
+    """torch.save(payload) at `path`, whole or not at all (also last.ckpt's writer: engine/runs/resume.py)."""
+    _write_atomically(path, payload)
+
+
 def _write_atomically(path: Path, payload: dict) -> None:
     handle, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:

@@ -10,6 +10,7 @@ from engine.cli_flags import config_from_args, option_flags, train_flags
 from engine.compare_cli import add_compare_parser
 from engine.errors import UserError
 from engine.predict_cli import add_predict_parser
+from engine.runs_cli import add_runs_parser, default_out, resume_config
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--verbose", action="store_true", help="list every skipped file (else the first few)")
     train.add_argument("--overwrite", action="store_true",
                        help="replace an earlier run's config.json, metrics.csv and model.ckpt in --out")
+    train.add_argument("--resume", default=None, metavar="RUN_DIR",
+                       help="go on with a stopped, failed or interrupted run (or extend a finished one with "
+                       "--epochs), appending to its curves; only --epochs, --threads and --device may change")
 
     evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint on a data spec's test split")
     evaluate.add_argument("--checkpoint", required=True)
@@ -48,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_predict_parser(sub)
     add_compare_parser(sub, flags)
+    add_runs_parser(sub)
     train.set_defaults(run=cmd_train)
     evaluate.set_defaults(run=cmd_evaluate)
     return parser
@@ -55,16 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_train(args) -> int:
     from engine.cli_messages import check_data_fits, report_skipped, skipped_json
+    from engine.config import RunConfig
     from engine.progress_bar import ProgressBar
     from engine.training import Trainer
 
-    config = config_from_args(args)
+    if args.resume:
+        config = resume_config(args)
+    else:
+        config = config_from_args(args)
+        if not config.out:  # every run gets a folder: the run library's, when --out names none
+            config = RunConfig.from_dict({**config.to_dict(), "out": default_out(config)})
     check_data_fits(config.task, config.data)
-    if config.out:
+    if not args.resume:
         from engine.output_plan import check_run_folder
 
         check_run_folder(config.out, config.data, args.overwrite)
-    trainer = Trainer(config, ProgressBar())
+    trainer = Trainer(config, ProgressBar(), resume=bool(args.resume))
     result = trainer.run()
     skipped = list(trainer.prepared.skipped) if trainer.prepared is not None else []
     report_skipped(skipped, args.verbose)
@@ -76,7 +87,8 @@ def cmd_train(args) -> int:
         print(json.dumps({"task": config.task, "cell": config.cell, "device": result["device"],
                           "epochs": result["epochs"], "seconds": round(result["seconds"], 2),
                           "samples_per_s": round(result["samples_per_s"], 1), "parameters": result["parameters"],
-                          "metrics": metrics, "checkpoint": result["checkpoint"], "skipped": skipped_json(skipped)}))
+                          "metrics": metrics, "checkpoint": result["checkpoint"], "run": config.out,
+                          "skipped": skipped_json(skipped)}))
     return 0
 
 

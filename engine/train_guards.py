@@ -106,6 +106,7 @@ def prepare_run_folder(out: Path) -> None:
     except OSError as error:
         raise ConfigError(f"Cannot write in the run folder {out}: {error.strerror or error}.", hint) from None
     checkpoint.remove_leftovers(out / "model.ckpt")
+    checkpoint.remove_leftovers(out / "last.ckpt")
     leftover = out / HISTORY_TEMP
     if leftover.is_file() and not leftover.is_symlink():
         leftover.unlink(missing_ok=True)

@@ -24,6 +24,9 @@ from engine.config import RunConfig
 from engine.errors import UserError
 from engine.events import Failed, Finished, Metrics, Started, plain
 from engine.run_control import RunControl
+from engine.runs import resume
+from engine.runs.journal import RunJournal
+from engine.runs.resume import ResumePoint
 from engine.tasks import registry
 from engine.train_guards import (Aborted, install_abort_hooks, is_out_of_memory, nonfinite_weight, out_of_memory,
                                  prepare_run_folder, watch_lists)
@@ -46,8 +49,12 @@ log = logging.getLogger(__name__)
 class Trainer(RunControl):
     def __init__(self, config: RunConfig, on_event=None, progress_every_s: float = 0.2,
                  snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None,
-                 measure_gradients: bool = True):
+                 measure_gradients: bool = True, resume: bool = False):
         super().__init__(on_event)
+        self.resuming = resume  # go on from config.out's last.ckpt (engine/runs/resume.py)
+        self._journal = RunJournal(Path(config.out), config.to_dict(), resumed=resume) if config.out else None
+        if self._journal is not None:  # every event also goes to the run folder, behind the same gate
+            self._gate.on_event = self._journal.tee(self.on_event)
         self.config = config
         self.splits = splits  # data already loaded by the window (None: the task reads config.data)
         self.progress_every_s = progress_every_s
@@ -75,6 +82,8 @@ class Trainer(RunControl):
             for handle in self._hooks:
                 handle.remove()
             self._hooks = []
+            if self._journal is not None:
+                self._journal.close()
 
     def _ended_by(self, error: Exception, start: float) -> dict:
         """The result for a run that raised: aborted, a UserError's message, out of memory, a divergence
@@ -116,7 +125,7 @@ class Trainer(RunControl):
     def _run(self, start: float) -> dict:
         run = self._setup()
         self._handlers.call("on_run_start", run)
-        for epoch in range(1, run.cfg.epochs + 1):
+        for epoch in range(run.first_epoch, run.cfg.epochs + 1):
             if not self._train_epoch(run, epoch):
                 break
             if self._end_epoch(run, epoch, start):
@@ -128,6 +137,8 @@ class Trainer(RunControl):
         cfg, out = self.config, self._record.out
         if out:  # before any data is read: a bad --out is said at once
             self._gate.write(prepare_run_folder, out)
+            self._journal.ready = True
+        resumed = self._resume_point(out) if self.resuming else None  # refused before the folder changes
         seed_everything(cfg.seed)
         policy = devices.resolve(cfg.device, cfg.threads)
         task = registry.get(cfg.task)
@@ -145,6 +156,8 @@ class Trainer(RunControl):
         run = RunState(cfg, task, policy, prepared, model, optimisation, out, train_x, train_y, steps_per_epoch,
                        max(1, steps_per_epoch // self.log_points_per_epoch), torch.Generator().manual_seed(cfg.seed))
         self._handlers = self._make_handlers(cfg)
+        if resumed is not None:
+            self._resume(run, resumed)
         self._gate.emit(Started(cfg.to_dict(), policy.description, sum(p.numel() for p in model.parameters()),
                                 len(train_x), len(prepared.val[0]) if prepared.val else 0,
                                 len(prepared.test[0]) if prepared.test else 0, steps_per_epoch))
@@ -166,12 +179,36 @@ class Trainer(RunControl):
         weights before grad_ratio joins the row; at the end the test's metrics come before the final probe,
         grad_ratio and the last checkpoint; an epoch's checkpoint is written before metrics.csv."""
         gate = self._gate
+        if self._journal is not None:
+            self._journal.gate = gate
         self._gradients = GradientMeasurement(gate, self.snapshot_every_s) if self.measure_gradients else None
         handlers = [DivergenceGuard(self._record), TestEvaluation(gate, self._phases),
                     ProgressReports(gate, self.progress_every_s),
                     ProbeSnapshots(gate, self._probe, self.snapshot_every_s), self._gradients,
-                    Checkpointing(gate, self._record), CsvHistory(gate), EarlyStopping(cfg.patience)]
+                    Checkpointing(gate, self._record), CsvHistory(gate), EarlyStopping(cfg.patience),
+                    ResumePoint(gate, self._handler_states), self._journal]
         return Handlers(h for h in handlers if h is not None)
+
+    def _handler_states(self) -> dict:
+        return {type(h).__name__: state for h in self._handlers if (state := h.resume_state()) is not None}
+
+    def _resume_point(self, out: Path | None) -> dict:
+        """The run folder's last.ckpt, whose settings must be this run's but for epochs, threads and device."""
+        if out is None:
+            raise UserError("Nothing to resume: the run has no folder.", "Give the run folder to resume.")
+        payload = resume.load(out)
+        resume.check_settings(payload["config"], self.config)
+        return payload
+
+    def _resume(self, run: RunState, payload: dict) -> None:
+        """Go on where last.ckpt left off: weights, optimiser, schedule, random streams, best, handlers."""
+        resume.restore(run, payload)
+        for handler in self._handlers:
+            state = payload["handlers"].get(type(handler).__name__)
+            if state is not None:
+                handler.restore(state)
+        if (run.out / "model.ckpt").is_file():
+            self._record.kept_path, self._record.kept_epoch = str(run.out / "model.ckpt"), run.best.epoch
 
     # ---- training ----
     def _train_epoch(self, run: RunState, epoch: int) -> bool:
@@ -223,13 +260,13 @@ class Trainer(RunControl):
     def _end_epoch(self, run: RunState, epoch: int, start: float) -> bool:
         """The epoch's row, validation and score, the per-epoch schedule; True when training ends here."""
         row = run.history[-1]
-        row["seconds"] = round(time.perf_counter() - start, 3)
+        row["seconds"] = round(time.perf_counter() - start + run.seconds_before, 3)
         self._handlers.call("on_epoch_end", run, epoch, row)
         val_metrics = self._validate(run, epoch, row)
         score = epoch_score(run, row, val_metrics)
         improved = run.best.offer(score, epoch, run.model)
+        run.optimisation.end_epoch()  # before the epoch's resume point is written (last.ckpt)
         self._handlers.call("on_epoch_scored", run, epoch, score, improved)
-        run.optimisation.end_epoch()
         return run.reason == "early_stop"
 
     def _validate(self, run: RunState, epoch: int, row: dict) -> dict | None:

@@ -69,6 +69,8 @@ class RunState:
     epoch_tick: float = 0.0  # when this epoch's training began, moved on by paused time
     global_step: int = 0
     reason: str = "done"
+    seconds_before: float = 0.0  # a resumed run's seconds (metrics.csv) when it was resumed
+    first_epoch: int = 1  # a resumed run goes on after the epoch its last.ckpt holds (engine/runs/resume.py)
     test_skipped: bool = False  # the user skipped the test (RunControl.skip_test)
 
     @property
@@ -77,7 +79,14 @@ class RunState:
 
 
 class Handler:
-    """A handler does nothing at a moment it does not define."""
+    """A handler does nothing at a moment it does not define. One whose decisions depend on earlier epochs keeps
+    them through a resume with resume_state() / restore(state) (engine/runs/resume.py)."""
+
+    def resume_state(self) -> dict | None:
+        return None
+
+    def restore(self, state: dict) -> None:
+        pass
 
     def on_run_start(self, run: RunState) -> None:
         pass

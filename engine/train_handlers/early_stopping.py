@@ -12,6 +12,12 @@ class EarlyStopping(Handler):
         self.best = -math.inf  # the best selection metric so far (signed: higher is better)
         self.stale = 0  # epochs since it last improved
 
+    def resume_state(self) -> dict:
+        return {"best": self.best, "stale": self.stale}
+
+    def restore(self, state: dict) -> None:
+        self.best, self.stale = float(state["best"]), int(state["stale"])
+
     def on_epoch_scored(self, run: RunState, epoch: int, score: tuple, improved: bool) -> None:
         # it waits for the metric itself to improve: a lower loss alone (improved on a tie) does not reset it
         if score[0] > self.best:

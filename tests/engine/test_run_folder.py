@@ -10,6 +10,7 @@ import pytest
 from engine import checkpoint
 from engine.cli import main
 from engine.events import Failed, Finished, Started
+from engine.runs import folder as runs
 from engine.training import Trainer
 
 
@@ -85,8 +86,11 @@ def test_a_run_removes_leftovers_of_interrupted_writes_and_nothing_else(make_con
     config.lr = math.inf  # diverges in its one step: the run writes neither a checkpoint nor metrics.csv
     result, _ = run(config)
     assert result["reason"] == "failed" and "diverged" in result["message"]
-    assert {p.name for p in out.iterdir()} == {"config.json"} | {p.name for p in kept}  # removed at the start
+    journal = {"run.json", "events.jsonl", "snapshots"}  # the run library's record of it (engine/runs)
+    assert {p.name for p in out.iterdir()} == {"config.json"} | journal | {p.name for p in kept}  # removed at start
+    assert runs.read_record(out)["status"] == "failed"
     result, _ = run(make_config(epochs=1, out=str(out)))
     assert result["reason"] == "done"
-    assert {p.name for p in out.iterdir()} == {"model.ckpt", "config.json", "metrics.csv"} | {p.name for p in kept}
+    assert {p.name for p in out.iterdir()} == ({"model.ckpt", "config.json", "metrics.csv", "last.ckpt"} | journal
+                                               | {p.name for p in kept})
     checkpoint.load(out / "model.ckpt")

@@ -23,7 +23,7 @@ REPEATS = 100_000  # a phase repeated this often runs for minutes
 
 
 def folder_contents(out):
-    return {p.name: p.read_bytes() for p in out.iterdir()} if out.exists() else {}
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
 
 
 def start(config):

@@ -112,7 +112,8 @@ def test_prediction_snapshot_confusion_covers_the_test_split(trained):
 
 def test_run_folder(trained):
     out = trained["out"]
-    assert {p.name for p in out.iterdir()} == {"model.ckpt", "config.json", "metrics.csv"}
+    assert {p.name for p in out.iterdir()} == {"model.ckpt", "config.json", "metrics.csv", "last.ckpt", "run.json",
+                                               "events.jsonl", "snapshots"}
     rows = list(csv.DictReader((out / "metrics.csv").open()))
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"} <= set(rows[0])
