@@ -1,6 +1,9 @@
-"""GUI test helpers: any Qt warning or critical message fails the test."""
+"""GUI test helpers: any Qt warning or critical message fails the test; earlier tests' garbage is collected in
+the GUI thread before each test."""
+import gc
+
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 
 # Harmless offscreen-platform chatter that says nothing about our code.
 IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
@@ -24,6 +27,20 @@ def fail_on_qt_warnings():
     QtCore.qInstallMessageHandler(previous)
     if collected:
         pytest.fail("Qt warnings during the test:\n" + "\n".join(collected), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_in_the_gui_thread():
+    """Python's cycle collector runs in whichever thread allocates when a collection is due. In a worker thread
+    (data loading, training) it deleted an earlier test's Qt objects there, and Qt crashed: a segfault in
+    QGraphicsWidget::setGeometry calling a dead pyqtgraph item, or in the middle of an import in the worker. So the
+    windows earlier tests closed are deleted and their garbage collected here, in the GUI thread, first."""
+    app = QtWidgets.QApplication.instance()
+    if app is not None:
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        app.processEvents()
+    gc.collect()
+    yield
 
 
 @pytest.fixture
