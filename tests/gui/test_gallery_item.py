@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 
+from gui import screen_fit
 from gui.views.gallery import Gallery
 from window_helpers import load_data, train_to_end
 
@@ -41,7 +42,9 @@ def double_click(gallery, qtbot, row: int):
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_a_double_click_opens_the_item_larger_with_its_probabilities(gallery, qtbot):
+def test_a_double_click_opens_the_item_larger_with_its_probabilities(gallery, qtbot, monkeypatch):
+    monkeypatch.setattr(screen_fit, "available", lambda _widget=None: QRect(screen_fit.PROJECTOR))
+    fitting = screen_fit.DialogsOnScreen(gallery)  # as the main window has it for every dialog
     images, true, pred, confidence, probabilities = predictions()
     gallery.set_items(images, true, pred, confidence, NAMES, probabilities)
     with qtbot.waitSignal(gallery.itemActivated) as activated:
@@ -57,6 +60,7 @@ def test_a_double_click_opens_the_item_larger_with_its_probabilities(gallery, qt
     assert f"{100 * confidence[1]:.0f} % sure" in text
     assert dialog.bars.isVisible() and not dialog.no_bars.isVisible()
     assert np.allclose(dialog.bars.probabilities(), probabilities[1]) and dialog.bars.class_names() == NAMES
+    assert fitting and screen_fit.PROJECTOR.contains(dialog.frameGeometry()), dialog.frameGeometry()
 
     qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
     assert dialog.shown_item() == 2 and "correct" in dialog.verdict.text()
