@@ -34,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     app = create_app(argv)
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    # Python's cycle collector would otherwise run in whichever thread allocates (the training thread, a
+    # loader) and could delete Qt objects of the GUI thread there, which crashes Qt: collect in the GUI thread
+    # only, on a timer (pyqtgraph's GarbageCollector; a crash seen in the GUI tests, tests/gui/conftest.py)
+    app.garbage_collector = GarbageCollector(interval=0.5)
     from gui.main_window import MainWindow
 
     window = MainWindow()
