@@ -4,6 +4,7 @@ import json
 import os
 import socket
 
+import numpy as np
 import pytest
 import torch
 
@@ -139,3 +140,29 @@ def test_train_without_out_writes_into_the_run_library(make_config, tmp_path, mo
     line = json.loads(capsys.readouterr().out.splitlines()[-1])
     folder = tmp_path / "home" / os.path.basename(line["run"])
     assert folder.is_dir() and folder.name.endswith("_classify_gru") and (folder / "model.ckpt").is_file()
+
+
+def test_events_read_back_as_they_were_sent_and_from_the_last_whole_line(make_config, tmp_path):
+    from engine.events import Snapshot, Started
+    from engine.runs.replay import read_events
+
+    sent = []
+    Trainer(make_config(epochs=2, out=str(tmp_path / "run")), sent.append).run()
+    reading = read_events(tmp_path / "run")
+    assert reading.skipped == 0 and type(reading.events[0]) is Started and reading.events[0] == sent[0]
+    metrics = [e for e in sent if isinstance(e, Metrics)]
+    assert [e for e in reading.events if isinstance(e, Metrics)] == metrics  # every curve point, in order
+    results = [e for e in reading.events if isinstance(e, Snapshot) and e.kind == "prediction"]
+    original = next(e for e in sent if isinstance(e, Snapshot) and e.kind == "prediction")
+    assert len(results) == 1 and results[0].meta == original.meta
+    assert all(np.array_equal(results[0].arrays[k], original.arrays[k]) for k in original.arrays)
+    # a writer half-way through a line: only whole lines are read, and the next read goes on from there
+    events_file = tmp_path / "run" / "events.jsonl"
+    size = events_file.stat().st_size
+    with open(events_file, "a") as file:
+        file.write('{"type": "Metrics", "split": "val"')
+    later = read_events(tmp_path / "run", reading.offset)
+    assert later.events == [] and later.offset == size
+    with open(events_file, "a") as file:
+        file.write(', "epoch": 3, "global_step": 9, "values": {"loss": 0.5}}\n')
+    assert read_events(tmp_path / "run", later.offset).events == [Metrics("val", 3, 9, {"loss": 0.5})]
