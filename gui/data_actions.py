@@ -68,6 +68,8 @@ class DataActions(QObject):
         # a video is training data only for a task that reads that kind; otherwise it plays in Live
         if not loads(spec) and kind in VIDEO_KINDS and kind not in registry.spec(task).data_kinds:
             self.dialogs.remember(path)
+            if Path(path).is_file() and self.tabs.show_dropped(path):  # a Live mode of the loaded model reads it
+                return
             self.tabs.show_live("video")
             self.video.play(spec)
             return
@@ -84,14 +86,16 @@ class DataActions(QObject):
             self.session.load(demo_for(task), task)
 
     def open_dropped(self, path: str) -> None:
+        """A file that a Live mode of the loaded model reads (an image, a video) opens in that mode; other files
+        and every folder open as data. An image no mode reads brings up the Live tab, which says what it takes."""
+        if Path(path).is_file() and self.tabs.show_dropped(path):
+            return
         if Path(path).suffix.lower() in IMAGE_SUFFIXES and Path(path).is_file():
-            self.tabs.show_live("draw")
-            from engine.data import read_image
-
-            try:
-                self.live.classify_image(read_image(path, None, 1))
-            except UserError as error:
-                self.dialogs.error("Cannot read this image", error.message, error.hint)
+            self.tabs.show_live("")
+            predictor = self.session.predictor
+            self.dialogs.status(f"{Path(path).name}: train or load a model to try it on images." if predictor is None
+                                else f"{Path(path).name}: the loaded model does not read images; the Live tab says "
+                                     "what it reads.", 10000)
             return
         self.open_path(path)
 

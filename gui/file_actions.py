@@ -50,6 +50,14 @@ class Tabs:
         self.tabs.setCurrentWidget(self.live_tab)
         self.live_tab.show_mode(mode)
 
+    def show_dropped(self, path: str) -> bool:
+        """Open a dropped file in the Live mode of the loaded model that reads it, and show that mode; False when no
+        mode reads it (gui/views/live_modes.py LiveTab.take_dropped)."""
+        if not self.live_tab.take_dropped(path):
+            return False
+        self.tabs.setCurrentWidget(self.live_tab)
+        return True
+
     def show_training(self) -> None:
         self.tabs.setCurrentWidget(self.training_page)
 

@@ -84,9 +84,9 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         self.router.show(None)  # every view says it has nothing yet
         # closing: cancel everything, end when the last thread has
-        self.closer = WindowCloser(self, self.session, [self.video.shutdown, lambda _ms: self.router.stop(),
-                                                        self.frames_page.shutdown, self.gates.shutdown,
-                                                        self.edge_results.shutdown])
+        self.closer = WindowCloser(self, self.session, [self.video.shutdown, self.live_page.shutdown,
+                                                        lambda _ms: self.router.stop(), self.frames_page.shutdown,
+                                                        self.gates.shutdown, self.edge_results.shutdown])
         self._size_to_screen(self.settings.value("window/geometry"))
         self.dialogs_on_screen = screen_fit.DialogsOnScreen(self)
         self.field_keys = FieldKeys(self)  # Space and Esc in a focused field (gui/field_keys.py)
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.confusion = ConfusionMatrixView()
         self.live = LiveDemoPanel()
         self.video = VideoEdgesView(VideoWorker, EdgeVideoExport)
-        self.live_tab = LiveTab(self.live, self.video)
+        self.live_tab = LiveTab({"draw": self.live, "video": self.video})  # gui/live_page.py adds the other modes
         self.edge_compare = EdgeCompare()
 
     def _make_tabs(self) -> None:

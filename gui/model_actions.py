@@ -71,8 +71,10 @@ class ModelActions(QObject):
                                f"settings ({type(error).__name__}: {error}).",
                                "Set the model panel by hand before training again.")
             return
-        live = "open a video" if "live_map" in capabilities(self.session.predictor) else "draw"
-        self.dialogs.status(f"Loaded {path}: {live} in the Live tab to try it.", 8000)
+        from gui.live_page import live_mode_titles
+
+        modes = live_mode_titles(self.session.predictor)
+        self.dialogs.status(f"Loaded {path}" + (f": try it in the Live tab ({modes})." if modes else "."), 8000)
 
     @Slot(object)
     def on_model(self, predictor) -> None:

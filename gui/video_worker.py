@@ -1,5 +1,6 @@
 """Video edges off the GUI thread: decode frames (engine.data.video), run EdgePredictor.live_map on each, and
-hand the newest (frame, edges) to the window; plus writing an edge video with progress and cancel.
+hand the newest (frame, edges) to the window; plus writing an edge video with progress and cancel. The same
+player hands segmentation masks per frame (MaskVideoWorker) to the Live tab's masks.
 
 The window is told at most MAX_SHOW_HZ times a second, and only once it took the previous frame: frames
 the window has no time for are dropped, never queued. Connect the signals to methods of GUI-thread QObjects.
@@ -67,8 +68,6 @@ class VideoWorker(QObject):
 
     def _decode(self, source) -> None:
         """Read, compute and hand over frames until stop(); the flag is checked before each costly step."""
-        from engine.edges.classical import canny_map
-
         shown_at, started, first_index = 0.0, time.monotonic(), 0
         while not self._stop.is_set():
             with self._lock:
@@ -91,8 +90,7 @@ class VideoWorker(QObject):
                 continue
             if self._stop.is_set():
                 break
-            edges = self.predictor.live_map(frame)
-            canny = canny_map(frame[:, :, ::-1]) if with_canny and not self._stop.is_set() else None  # BGR
+            edges, canny = self.compute(frame, with_canny)
             now = time.monotonic()
             self._times.append(now)
             self.processed += 1
@@ -107,6 +105,14 @@ class VideoWorker(QObject):
                 ahead = started + (index + 1 - first_index) / source.fps - time.monotonic()
                 if ahead > 0:
                     self._stop.wait(ahead)
+
+    def compute(self, frame, with_canny: bool):
+        """(the model's map of an RGB frame, Canny's or None): what take() hands over beside the frame."""
+        from engine.edges.classical import canny_map
+
+        edges = self.predictor.live_map(frame)
+        canny = canny_map(frame[:, :, ::-1]) if with_canny and not self._stop.is_set() else None  # BGR
+        return edges, canny
 
     def fps(self) -> float:
         """Frames processed per second over the last second (or what there is of it)."""
@@ -144,6 +150,13 @@ class VideoWorker(QObject):
 
     def stop(self) -> None:
         self._stop.set()
+
+
+class MaskVideoWorker(VideoWorker):
+    """A segmentation model's class ids per frame (SegmentPredictor.mask) in place of the edge map (Live masks)."""
+
+    def compute(self, frame, with_canny: bool):
+        return self.predictor.mask(frame), None
 
 
 class EdgeVideoExport(QObject):

@@ -196,6 +196,16 @@ class LiveDemoPanel(QWidget):
         self.canvas.load_image(as_light_ink(array))
         self._publish(self.canvas.image())
 
+    def open_source(self, spec: str) -> None:
+        """Classify the image file of "image:PATH" (a file dropped on the window), or say it is none."""
+        path = spec.partition(":")[2]
+        array = read_image_file(path)
+        if array is None:
+            self.drop_hint.setText(f"could not read {Path(path).name} as an image")
+            return
+        self.drop_hint.setText("drop an image here to classify it")
+        self.classify_image(array)
+
     def show_prediction(self, probs, class_names) -> None:
         self.bars.set_probabilities(probs, class_names)
         top = self.bars.highlighted_index()

@@ -166,6 +166,10 @@ class VideoEdgesView(FitOnShow, QWidget):
         if path:
             self.play(f"frames:{path}")
 
+    def open_source(self, spec: str) -> None:
+        """Play a dropped video (the Live tab's take_dropped)."""
+        self.play(spec)
+
     def frame_size(self) -> tuple[int, int] | None:
         return SIZES[self.size.currentText()]
 
