@@ -63,6 +63,5 @@ class WindowCloser(QObject):
                 dialog.close()
 
     def _finish(self) -> None:
-        self.session.remove_runs()
         self.done = True
         self.finished.emit()

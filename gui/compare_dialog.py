@@ -158,7 +158,10 @@ class CompareDialog(QDialog):
             self.dialogs.error(*problem)
             return
         config = self.settings()
-        self._out = session.runs_dir / time.strftime("compare-%H%M%S")
+        from engine.runs.folder import new_run_dir  # torch-free
+
+        # a folder of the run library holding one run per cell: reopened and extended like any run
+        self._out = new_run_dir(session.runs_dir, "compare", str(config.get("task", "")))
         self.result, self._cancelled, self._pending = None, False, {}
         self.live = LiveRuns(cells)
         self.view.set_runs([])

@@ -6,8 +6,6 @@ re-emitted as typed signals for the views.
 from __future__ import annotations
 
 import shutil
-import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -43,7 +41,10 @@ class Session(QObject):
         self.state = "idle"
         self.predictor = None
         self.checkpoint = ""
-        self.runs_dir = Path(tempfile.mkdtemp(prefix="rnn-vision-lab-"))
+        from engine.runs.folder import runs_home  # torch-free
+
+        # the run library: every run trained here is kept there (the window's setting may choose another folder)
+        self.runs_dir = runs_home()
         self._loader: LoadWorker | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
@@ -94,7 +95,9 @@ class Session(QObject):
     def start(self, config: dict) -> None:
         if self.running or self._closed:
             return
-        run_dir = self.runs_dir / time.strftime("run-%H%M%S")
+        from engine.runs.folder import new_run_dir
+
+        run_dir = new_run_dir(self.runs_dir, str(config.get("task", "")), str(config.get("cell", "")))
         config = {**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)}
         from engine.data.window_data import splits_for_run  # None: the engine reads the spec itself
 
@@ -136,18 +139,11 @@ class Session(QObject):
         self._closed = True
         self.threads.close()
 
-    def remove_runs(self) -> bool:
-        """Delete this session's run folders, once no training writes into them any more. True when done."""
-        if self.threads.running():
-            return False
-        shutil.rmtree(self.runs_dir, ignore_errors=True)
-        return True
-
     def shutdown(self, timeout_ms: int = 2000) -> bool:
-        """begin_shutdown(), wait up to `timeout_ms` for the threads, then remove the run folders. False when
-        some thread still runs: nothing is removed, call remove_runs() once `threads.idle` has come."""
+        """begin_shutdown(), then wait up to `timeout_ms` for the threads; False when some thread still runs.
+        The run folders stay: they are the run library (a run cut short reads as interrupted)."""
         self.begin_shutdown()
-        return self.threads.join(timeout_ms) and self.remove_runs()
+        return self.threads.join(timeout_ms)
 
     @Slot(object)
     def on_engine_event(self, event) -> None:

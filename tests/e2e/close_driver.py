@@ -74,6 +74,12 @@ class Hooks:
         self.evaluations = self.files_read = 0
 
 
+def files_in(folder) -> dict:
+    """Every file under `folder` with its size and modification time."""
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()} \
+        if folder.exists() else {}
+
+
 def drive(window, hooks: Hooks, attempt: int, report: dict) -> None:
     """Connect the window so that it is closed once `hooks.phase` has been reached."""
     from PySide6.QtCore import QTimer
@@ -131,7 +137,7 @@ def main() -> int:
     hooks = Hooks(phase)
     hooks.install()
     report = {"phase": phase, "tries": 0, "deferred": 0, "errors": [], "problems": []}
-    opened = []
+    opened, closed = [], []
     original = gui.main_window.MainWindow
 
     class DrivenWindow(original):
@@ -144,11 +150,9 @@ def main() -> int:
     for attempt in range(tries):
         hooks.reset()
         code = gui.app.main([])
-        runs_dir = opened[-1]
         if code != 0:
             report["problems"].append(f"try {attempt}: exit code {code}")
-        if runs_dir.exists():
-            report["problems"].append(f"try {attempt}: {runs_dir} still there after closing")
+        closed.append(files_in(opened[-1]))  # the run library as the window left it
         if running_anywhere():
             report["problems"].append(f"try {attempt}: threads left running: {running_anywhere()}")
         if not hooks.reached.is_set() and phase not in ("train", "paused"):
@@ -156,7 +160,11 @@ def main() -> int:
         report["tries"] += 1
         gc.collect()  # the window and everything in it is deleted now: a running QThread would abort here
     time.sleep(2 * SLOW_S)  # a training left behind would now write its checkpoint
-    report["problems"] += [f"{path} written after the window closed" for path in opened if path.exists()]
+    # the runs stay in the library; nothing may be written into it once a window has closed
+    final = files_in(opened[-1]) if opened else {}
+    changed = {path for before in closed for path, when in before.items() if final.get(path) != when}
+    changed |= set(final) - set(closed[-1] if closed else {})
+    report["problems"] += [f"{path} written after the window closed" for path in sorted(changed)]
     print(json.dumps(report), flush=True)
     return 1 if report["problems"] else 0
 
