@@ -1,9 +1,11 @@
-"""The Inside tab (issue 7, "why gates matter"): States (the probe sample's hidden states), Gradients (how
-much learning signal reaches each time step) and Trajectories (hidden states of many samples over time),
-each showing the current run only; and the Compare cells… dialog.
+"""The Inside tab (issue 7, "why gates matter"): States (the probe sample's recurrent states, on the page of
+the run's kind of states: gui/inside_states.py), Gradients (how much learning signal reaches each time step)
+and Trajectories (hidden states of many samples over time), each showing the current run only; and the
+Compare cells… dialog.
 
-Snapshots reach these views through the window's SnapshotRouter (routes in gui/run_routes.py and
-TrajectoryRoute below). A loaded model's probe sample and trajectories are computed off the GUI thread.
+Snapshots reach these views through the window's SnapshotRouter (routes in gui/run_routes.py,
+gui/inside_states.py and TrajectoryRoute below). A loaded model's probe sample and trajectories are computed
+off the GUI thread.
 """
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from gui.jobs import Jobs
+from gui.inside_states import StatesPage
 from gui.run import model_can
-from gui.run_routes import GradientRoute, HiddenRoute
+from gui.run_routes import GradientRoute
 from gui.snapshot_router import LatestRoute
 from gui.step_axis import AXIS_LABELS
 from gui.threads import ThreadKeeper
@@ -73,11 +75,11 @@ class Gates(QObject):
         self.compare = None  # gui.compare_dialog.CompareDialog, made on first use
         self.threads = ThreadKeeper(self)  # trajectory workers, kept until their threads have finished
         self.threads.idle.connect(self._on_trajectories_done)
-        self.jobs = Jobs(self, dialogs.error)  # a loaded model's probe sample
-        router.add(HiddenRoute(hidden_view))
+        self.states = StatesPage(session, runs, router, hidden_view, dialogs, self)
+        self.inside.insertTab(0, self.states.stack, "States")
+        self.inside.setCurrentIndex(0)
         router.add(GradientRoute(self.gradients, self.gradient_note))
         router.add(TrajectoryRoute(self))
-        hidden_view.probeChanged.connect(self.on_probe_changed)
         model_panel.preset.applied.connect(self._on_preset)
         session.runFinished.connect(self._on_run_finished)
         for signal in (session.modelChanged, session.dataLoaded, session.stateChanged):
@@ -90,13 +92,12 @@ class Gates(QObject):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.gradient_note)
         layout.addWidget(self.gradients, 1)
-        inside = QTabWidget()
+        inside = QTabWidget()  # States goes first, made by StatesPage
         inside.setDocumentMode(True)
-        inside.addTab(self.hidden_view, "States")
         inside.addTab(gradients_page, "Gradients")
         inside.addTab(self.trajectory_page, "Trajectories")
-        inside.setTabToolTip(1, "How much of the learning signal reaches each time step, live while training")
-        inside.setTabToolTip(2, "Hidden states of many samples over time, squeezed to 2-D (PCA), and the "
+        inside.setTabToolTip(0, "How much of the learning signal reaches each time step, live while training")
+        inside.setTabToolTip(1, "Hidden states of many samples over time, squeezed to 2-D (PCA), and the "
                                 "LSTM's forget gates; made at the end of a run")
         return inside
 
@@ -106,7 +107,10 @@ class Gates(QObject):
         self.trajectories.stop()
         self._splits = self.session.splits
         self._forget = None
-        if run is not None and run.origin == "trained" and run.finished is None:
+        if run is not None and "trajectories" not in run.spec.snapshots:
+            text = (f"{run.label} ({run.spec.title.lower()}) has no trajectories: they are made for an image "
+                    "classifier, whose hidden state is one vector per step.")
+        elif run is not None and run.origin == "trained" and run.finished is None:
             text = f"Training {run.label}… its trajectories appear here when it ends."
         else:
             text = NO_TRAJECTORIES
@@ -127,8 +131,10 @@ class Gates(QObject):
 
     @Slot(object)
     def _on_run_finished(self, _event) -> None:
-        """A run ended without trajectories (stopped before its first epoch, a task without them)."""
-        if self.trajectory_page.currentWidget() is self._placeholder:
+        """A run ended without trajectories (stopped before its first epoch); a task without them keeps saying so."""
+        run = self.runs.current
+        if self.trajectory_page.currentWidget() is self._placeholder and (
+                run is None or "trajectories" in run.spec.snapshots):
             self._placeholder_text.setText(NO_TRAJECTORIES)
 
     def _probe_image(self, indices: np.ndarray, split: str):
@@ -159,25 +165,6 @@ class Gates(QObject):
         if not task or s.data is None or not s.data.fits(task) or not hasattr(s.splits, "train"):
             return None
         return s.splits
-
-    @Slot(int)
-    def on_probe_changed(self, index: int) -> None:
-        if self.session.running:
-            self.session.set_probe(index)
-            return
-        splits, predictor, run = self._image_data(), self.session.predictor, self.runs.current
-        if splits is None or run is None:
-            return
-        data = splits.test or splits.train
-        index %= len(data)
-        image, label = data.images[index], data.class_names[int(data.labels[index])]
-
-        def shown(event):
-            if self.runs.current is run:  # not a later run's
-                run.keep(event)
-                self.router.deliver(event)
-
-        self.jobs.start(lambda cancel: predictor.inspect(image, label, index), shown, "Cannot show the hidden states")
 
     @Slot()
     def _update_compute_button(self, *_) -> None:
@@ -243,7 +230,7 @@ class Gates(QObject):
         True when no thread runs any more after waiting up to `timeout_ms`."""
         self.trajectories.stop()
         self.threads.close()
-        jobs_ok = self.jobs.shutdown(timeout_ms)
+        jobs_ok = self.states.shutdown(timeout_ms)
         compare_ok = self.compare.shutdown(timeout_ms) if self.compare is not None else True
         return self.threads.join(timeout_ms) and compare_ok and jobs_ok
 

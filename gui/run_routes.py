@@ -29,6 +29,7 @@ class HiddenRoute(LatestRoute):
         self.latest = None
         names = h.meta["states"]
         self.view.set_read_order(h.meta["read"])
+        self.view.set_frames(h.arrays.get("frames"))  # a clip: the frame each step reads
         self.view.set_states(h.arrays["image"], {n: h.arrays[n] for n in names}, h.meta)
         return False
 
@@ -62,7 +63,7 @@ class GradientRoute(LatestRoute):
         if any(not self.run.axes_match(other) for other in self.shown):  # now that its length is known
             self._keep_matching(self.run)
         self.view.add_norms(self.run.curve_label, e.meta.get("cell", self.run.cell), e.arrays["norms"],
-                            e.meta.get("step", e.global_step))
+                            e.meta.get("step", e.global_step), which=e.meta.get("which", ""))
 
     def clear(self, run) -> None:
         self.latest, self.run = None, run
@@ -80,7 +81,7 @@ class GradientRoute(LatestRoute):
             if other is not run and other.grad_norms is not None:
                 g = other.grad_norms
                 self.view.add_norms(other.curve_label, g.meta.get("cell", other.cell), g.arrays["norms"],
-                                    g.meta.get("step", g.global_step))
+                                    g.meta.get("step", g.global_step), which=g.meta.get("which", ""))
         if left:
             names = ", ".join(f"{o.label} ({_title(o)}, {o.steps_shown or '?'} {o.steps_are})" for o in left)
             self.note.setText(f"Not overlaid: {names}; their time steps are not this run's.")

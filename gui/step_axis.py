@@ -4,7 +4,8 @@ from __future__ import annotations
 
 # short enough for the comparison's narrow plot; the unit words of the captions come from them
 AXIS_LABELS = {"rows": "time step t = image row t", "cols": "time step t = image column t",
-               "pixels": "time step t = pixel t", "frames": "time step t = frame t"}
+               "pixels": "time step t = pixel t", "frames": "time step t = frame t",
+               "sweep rows": "sweep step t = grid row t (top→bottom)"}
 
 
 def axis_label(read: str) -> str:

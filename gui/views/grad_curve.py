@@ -142,13 +142,14 @@ class DecadeAxis(GridAxis):
 
 
 class _Run:
-    __slots__ = ("label", "cell", "norms", "step", "step_word", "item")
+    __slots__ = ("label", "cell", "norms", "step", "step_word", "which", "item")
 
     def __init__(self, label: str, cell: str, item: pg.PlotDataItem):
         self.label, self.cell, self.item = label, cell, item
         self.norms = np.empty(0)
         self.step = 0
         self.step_word = "training step"
+        self.which = ""  # what the curve measures (layer, direction), from the engine
 
 
 class GradientCurveView(QtWidgets.QWidget):
@@ -186,16 +187,17 @@ class GradientCurveView(QtWidgets.QWidget):
 
     # ---- data -------------------------------------------------------------------------
     def add_norms(self, run_label: str, cell: str, norms: np.ndarray, step: int,
-                  step_word: str = "training step") -> None:
+                  step_word: str = "training step", which: str = "") -> None:
         """Show `norms` (T,) as the curve of `run_label`, replacing its previous curve; the caption
-        says when it was measured ("training step 340", or "epoch 3" with step_word="epoch")."""
+        says when it was measured ("training step 340", or "epoch 3" with step_word="epoch") and, given
+        `which`, what was measured ("the last of 2 recurrent layers, forward direction only ...")."""
         norms = np.asarray(norms, dtype=np.float64).ravel()
         run = self._runs.get(run_label)
         if run is None or run.cell != cell.lower():
             if run is not None:
                 self._remove(run_label)
             run = self._new_run(run_label, cell.lower())
-        run.norms, run.step, run.step_word = norms, int(step), step_word
+        run.norms, run.step, run.step_word, run.which = norms, int(step), step_word, which
         shown = np.where(norms > 0, norms, np.nan)  # a zero has no logarithm: leave a gap
         run.item.setData(np.arange(1, norms.size + 1, dtype=np.float64), shown)
         if self._latest != run_label:
@@ -229,7 +231,7 @@ class GradientCurveView(QtWidgets.QWidget):
 
     def caption_text(self) -> str:
         """The caption as plain text ("10⁻⁷" for 10<sup>-7</sup>)."""
-        return describe_curves(self._caption_curves(), self._unit)
+        return self._measured() + describe_curves(self._caption_curves(), self._unit)
 
     # ---- appearance -------------------------------------------------------------------
     def set_axis_label(self, text: str, unit: str | None = None) -> None:
@@ -318,11 +320,16 @@ class GradientCurveView(QtWidgets.QWidget):
         if not curves:
             self.caption.setText(self._empty_text)
             return
-        text = describe_curves(curves, self._unit, html=True)
+        text = self._measured() + describe_curves(curves, self._unit, html=True)
         latest = self._runs.get(self._latest)
         if latest is not None:
             text += f" <span style='color:#666'>({cell_name(latest.cell)} at {latest.step_word} {latest.step:,})</span>"
         self.caption.setText(text)
+
+    def _measured(self) -> str:
+        """"Measured on ...: " for the newest curve, so a caption about "the first rows" says whose rows."""
+        latest = self._runs.get(self._latest)
+        return f"Measured on {latest.which}. " if latest is not None and latest.which else ""
 
     def _apply_labels(self) -> None:
         pt = self._font_size

@@ -1,4 +1,5 @@
-"""The Inside tab: a probe image, the part being read at step t, and state heatmaps over time.
+"""The Inside tab: a probe image, the part being read at step t, and state heatmaps over time; for a recurrence
+over frames (read order "frames", set_frames), the frame read at step t instead of a part of one image.
 
 Heatmaps are units (y, unit 0 at the top) by time step (x). Each panel is one reused
 pg.ImageItem fed float32 with fixed levels; panels are rebuilt only when the state names change.
@@ -9,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-READ_ORDERS = ("rows", "cols", "pixels")
+READ_ORDERS = ("rows", "cols", "pixels", "frames")
 HIGHLIGHT = QtGui.QColor(255, 200, 0)
 ALREADY_READ = QtGui.QColor(0, 170, 255, 70)
 CURSOR_PEN = pg.mkPen("#ffbf00", width=2)
@@ -52,6 +53,12 @@ def probe_image_plot(shade: QtGui.QColor, highlight: QtGui.QColor, highlight_alp
     or axes; rows down, square pixels) with two path items over it, a flat shade and an outlined highlight."""
     widget = pg.GraphicsLayoutWidget()
     plot = widget.addPlot()
+    return (widget, plot) + still_picture(plot, shade, highlight, highlight_alpha)
+
+
+def still_picture(plot: pg.PlotItem, shade: QtGui.QColor, highlight: QtGui.QColor, highlight_alpha: int):
+    """Make `plot` a still picture (no mouse, menu or axes; rows down, square pixels) and put an image in it with
+    two path items over it, a flat shade and an outlined highlight: (image item, shade item, highlight item)."""
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -72,7 +79,7 @@ def probe_image_plot(shade: QtGui.QColor, highlight: QtGui.QColor, highlight_alp
     for z, item in enumerate((shade_item, highlight_item), start=1):
         item.setZValue(z)
         plot.addItem(item, ignoreBounds=True)
-    return widget, plot, image_item, shade_item, highlight_item
+    return image_item, shade_item, highlight_item
 
 
 def show_probe_image(plot, image_item, image: np.ndarray, shown: tuple[int, int]) -> tuple[int, int]:
@@ -169,6 +176,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self._steps = 0
         self._t = 0
         self._image_shape = (0, 0)
+        self._frames: np.ndarray | None = None  # (T, H, W[, C]): the frame read at each step, when steps are frames
         self._panels: dict[str, _Panel] = {}
         self._built: dict[str, _Panel] = {}  # made by prepare(), not yet shown
         self._moving_cursor = False
@@ -239,6 +247,7 @@ class HiddenStateView(QtWidgets.QWidget):
         self._heat_layout.clear()
         self._panels = {}
         self.image_item.clear()
+        self._frames = None
         self._image_shape, self._steps, self._t = (0, 0), 0, 0
         self.caption.setText(" ")
         self.placeholder.setText(text)
@@ -285,6 +294,13 @@ class HiddenStateView(QtWidgets.QWidget):
         if order not in READ_ORDERS:
             raise ValueError(f"read order must be one of {READ_ORDERS}, not {order!r}")
         self._order = order
+        self._update_highlight()
+
+    def set_frames(self, frames: np.ndarray | None) -> None:
+        """The frames (T, H, W[, C]) in [0, 1] that the steps read, one a step (a clip), or None (one image)."""
+        self._frames = None if frames is None else np.asarray(frames)
+        title = "the frame it reads" if self._frames is not None else "what the network reads"
+        self._image_plot.setTitle(title, size=f"{self._font.pointSizeF():g}pt")
         self._update_highlight()
 
     def set_probe_count(self, n: int) -> None:
@@ -338,8 +354,13 @@ class HiddenStateView(QtWidgets.QWidget):
         self.caption.setText(" · ".join(parts) if parts else " ")
 
     def _update_highlight(self) -> None:
+        if self._frames is not None and len(self._frames):  # a clip: the frame of step t, read whole
+            self._set_image(self._frames[min(self._t, len(self._frames) - 1)])
+            self.highlight.setPath(QtGui.QPainterPath())
+            self._read_item.setPath(QtGui.QPainterPath())
+            return
         height, width = self._image_shape
-        if not self._steps or not height:
+        if not self._steps or not height or self._order == "frames":
             self.highlight.setPath(QtGui.QPainterPath())
             self._read_item.setPath(QtGui.QPainterPath())
             return

@@ -50,9 +50,10 @@ def test_an_edges_run_after_a_digit_run_shows_none_of_its_hidden_states(window, 
     assert "Not overlaid" in window.gates.gradient_note.text() and "run 1" in window.gates.gradient_note.text()
     assert window.gates.trajectory_page.currentWidget() is not window.gates.trajectories
     qtbot.waitUntil(lambda: window.session.state == "idle", timeout=TIMEOUT_MS)
-    # after run B: still nothing of A, and B's own results are on its Results page
+    # after run B: still nothing of A; B's own sweeps, gradient and results
     assert hidden.panel_names() == []
-    assert window.gates.gradients.run_labels() == []
+    assert window.gates.states.stack.currentWidget() is window.gates.states.sweeps
+    assert window.gates.gradients.run_labels() == ["run 2, 4 units"]
     assert window.gates.trajectory_page.currentWidget() is not window.gates.trajectories
     assert window.edge_compare.count() > 0
     assert len(window.gallery.visible_indices()) == 0  # the digit run's gallery is gone
