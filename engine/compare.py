@@ -107,7 +107,14 @@ def summarise(config: RunConfig, result: dict) -> dict:
         "grad_ratio": metrics.get("grad_ratio", math.nan), "best_epoch": int(metrics.get("best_epoch", 0)),
         "history": result.get("history", []),
         "grad_norms": [] if curve is None else np.asarray(curve, float).tolist(),
+        "grad_source": _grad_source(config),  # which layer and direction the curve measures, for its caption
     }
+
+
+def _grad_source(config: RunConfig) -> str:
+    from engine.tasks import registry
+
+    return registry.spec(config.task).load_task().grad_source(config)
 
 
 def headline(comparison: dict) -> dict:

@@ -306,7 +306,8 @@ class CompareView(QtWidgets.QWidget):
             self.accuracy.set_curve(label, "val_accuracy", epochs, 100 * accuracy, color, False, name)
         if run.get("grad_norms") is not None and np.size(run["grad_norms"]) > 1:
             last_epoch = int(epochs[-1]) if epochs.size and np.isfinite(epochs[-1]) else 0
-            self.gradients.add_norms(label, cell, np.asarray(run["grad_norms"]), last_epoch, step_word="epoch")
+            self.gradients.add_norms(label, cell, np.asarray(run["grad_norms"]), last_epoch, step_word="epoch",
+                                     which=str(run.get("grad_source", "")))
 
     def _fit_table(self) -> None:
         """Height for the header and every row (at least one), so no row hides behind a scroll bar."""

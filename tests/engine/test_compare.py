@@ -8,6 +8,7 @@ import pytest
 from engine import presets
 from engine.compare import Comparison, cell_runs, headline
 from engine.errors import ConfigError
+from engine.gradients import stack_source
 from engine.events import Started
 from engine.report import explain, write_report
 
@@ -34,6 +35,7 @@ def test_comparison_trains_each_cell_on_the_same_data_and_writes_the_report(make
         assert run["reason"] == "done" and run["config"]["cell"] == name and run["config"]["seed"] == base.seed
         assert 0 <= run["test_accuracy"] <= 1 and 0 <= run["val_accuracy"] <= 1 and run["grad_ratio"] > 0
         assert len(run["history"]) == 2 and len(run["grad_norms"]) == 8
+        assert run["grad_source"] == stack_source(base.layers, base.bidirectional, base.read)  # said in captions
         with open(tmp_path / name / "metrics.csv") as file:
             assert len(list(csv.DictReader(file))) == 2
     line = headline(comparison)

@@ -58,6 +58,9 @@ def test_curves_overlay_every_run(view):
     assert view.gradients.run_labels() == ["rnn", "lstm", "gru"]
     assert view.gradients.is_log_y()
     np.testing.assert_allclose(view.gradients.norms("rnn"), runs[0]["grad_norms"])
+    assert "Measured on" not in view.gradients.caption_text()  # nothing said about what was measured: no claim
+    view.set_runs([{**make_run("gru"), "grad_source": "the last of 2 recurrent layers, forward direction only"}])
+    assert view.gradients.caption_text().startswith("Measured on the last of 2 recurrent layers, forward direction")
 
 
 def test_verdict_names_the_best_cell_and_the_gap(view):
