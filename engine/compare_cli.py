@@ -42,9 +42,13 @@ def cmd_compare(args) -> int:
     from engine.progress_bar import ProgressBar
 
     start = dict(presets.COMPARE_DEFAULTS, **(presets.get(args.preset) if args.preset else {}))
-    out = args.out or "runs/compare"
+    out = args.out
     args.out = None  # each run gets its own folder under `out`
     base = config_from_args(args, base=start)
+    if not out:  # a folder of the run library, one run per cell in it (the Runs browser lists them)
+        from engine.runs.folder import new_run_dir, runs_home
+
+        out = str(new_run_dir(runs_home(), "compare", base.task))
     if start.get("options"):  # --option adds to the preset's task options instead of replacing them
         base = base.replace(options={**start["options"], **base.options})
     runs = cell_runs(args.cells)

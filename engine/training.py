@@ -196,6 +196,9 @@ class Trainer(RunControl):
         """The run folder's last.ckpt, whose settings must be this run's but for epochs, threads and device."""
         if out is None:
             raise UserError("Nothing to resume: the run has no folder.", "Give the run folder to resume.")
+        if not (out / "last.ckpt").exists():  # cut short before its first epoch ended: it starts again
+            log.info("%s has no resume point yet: training it from its first epoch", out)
+            return None
         payload = resume.load(out)
         resume.check_settings(payload["config"], self.config)
         return payload

@@ -143,6 +143,11 @@ class RunJournal(Handler):
         return f"{runs.SNAPSHOTS}/{name}"
 
     # ---- the handler ----
+    def on_run_start(self, run) -> None:
+        if self.record is not None and self.resumed:  # what the resume point holds, whatever run.json said
+            self.record["epochs_done"] = len(run.history)
+            self.gate.write(self._save_record)
+
     def on_epoch_scored(self, run, epoch: int, score: tuple, improved: bool) -> None:
         if self.record is None:
             return
