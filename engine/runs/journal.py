@@ -60,6 +60,7 @@ class RunJournal(Handler):
         self._file = None
         self._training = True  # before on_train_end: snapshots are live probes
         self._snapshot_at: dict[str, float] = {}
+        self._held: dict[str, Snapshot] = {}  # the newest live probe of each kind the throttle left out
         self._written_at = self._progress_at = 0.0
         self._count = 0
 
@@ -133,8 +134,10 @@ class RunJournal(Handler):
         if self._training:
             now = time.monotonic()
             if now - self._snapshot_at.get(event.kind, -1e9) < SNAPSHOT_EVERY_S:
+                self._held[event.kind] = event
                 return None
             self._snapshot_at[event.kind] = now
+            self._held.pop(event.kind, None)
             name = f"live-{event.kind}.npz"
         else:
             self._count += 1
@@ -158,6 +161,12 @@ class RunJournal(Handler):
         self.gate.write(self._save_record)
 
     def on_train_end(self, run) -> None:
+        # the newest probe of each kind is what the window shows at the end: a run read back from its folder
+        # must show the same, so a probe the throttle left out is written now if none came after it
+        held, self._held = list(self._held.values()), {}
+        self._snapshot_at.clear()  # the throttle lets each through
+        for event in held:
+            self.gate.write(self, event)
         self._training = False
 
     # ---- files ----

@@ -166,3 +166,20 @@ def test_events_read_back_as_they_were_sent_and_from_the_last_whole_line(make_co
     with open(events_file, "a") as file:
         file.write(', "epoch": 3, "global_step": 9, "values": {"loss": 0.5}}\n')
     assert read_events(tmp_path / "run", later.offset).events == [Metrics("val", 3, 9, {"loss": 0.5})]
+
+
+def test_the_newest_probe_of_each_kind_is_in_the_folder_at_the_end(make_config, tmp_path):
+    """The window shows the newest probe of each kind (hidden states, the gradient curve) when a run ends; the
+    journal writes a live probe at most every 5 s, so one it left out is written when training ends, and the run
+    read back shows the same pictures."""
+    from engine.events import Snapshot
+    from engine.runs.replay import read_events
+
+    sent = []
+    Trainer(make_config(epochs=3, out=str(tmp_path / "run")), sent.append, snapshot_every_s=0.0).run()
+    newest = {e.kind: e for e in sent if isinstance(e, Snapshot) and e.kind in ("hidden", "grad_norms")}
+    assert sum(isinstance(e, Snapshot) and e.kind == "grad_norms" for e in sent) > 1  # some were held back
+    read = {e.kind: e for e in read_events(tmp_path / "run").events if isinstance(e, Snapshot)}
+    for kind, event in newest.items():
+        assert read[kind].global_step == event.global_step and read[kind].epoch == event.epoch
+        assert all(np.array_equal(read[kind].arrays[k], event.arrays[k]) for k in event.arrays)
