@@ -5,16 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def rollout(predictor, seed: np.ndarray, frames: int, cancel):
-    """engine.tasks.predict.rollout.rollout_with_states, told about `cancel` when it takes it (it then stops between
-    generated frames); without, a cancelled rollout still runs to its end and is dropped."""
-    import inspect
-
+def rollout(predictor, seed: np.ndarray, frames: int, cancel, progress=None):
+    """engine.tasks.predict.rollout.rollout_with_states, stopped between frames by `cancel`, telling `progress`."""
     from engine.tasks.predict.rollout import rollout_with_states
 
-    if "cancel" in inspect.signature(rollout_with_states).parameters:
-        return rollout_with_states(predictor, seed, frames, cancel=cancel)
-    return rollout_with_states(predictor, seed, frames)
+    return rollout_with_states(predictor, seed, frames, cancel=cancel, progress=progress)
 
 
 def until_cancelled(frames, cancel):

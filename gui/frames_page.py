@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from gui.exports import check_single_file
 from gui.frame_jobs import as_frames, panel_frames, rollout, until_cancelled
+from gui.live_jobs import LiveRunner
 from gui.jobs import Jobs
 from gui.run import model_can
 from gui.segment_page import wrapped
 from gui.snapshot_router import Route
 from gui.views.frames_player import FramesPlayer
+from gui.views.live_parts import BusyLine
 
 PROBE = "live probe"
 
@@ -65,6 +67,9 @@ class FramesPage(QObject):
         self.chooser.setToolTip("Which sequence the player shows")
         self.chooser.setMinimumContentsLength(22)
         self.chooser.currentIndexChanged.connect(self._on_chosen)
+        self.busy = BusyLine()  # a rollout's or an export's progress, with Cancel
+        self.runner = LiveRunner(self.busy, lambda _result: None, self._failed, self)
+        self._failure_title = ""
         self.page = self._page()
         self._sequences: list[tuple[str, dict, dict]] = []  # (label, arrays, meta); the probe is entry 0
         self._filling: set[int] = set()  # ids of sequence arrays whose states are being computed
@@ -85,6 +90,7 @@ class FramesPage(QObject):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.busy)
         layout.addWidget(self.player, 1)
         return page
 
@@ -192,9 +198,9 @@ class FramesPage(QObject):
             return
         seed, truth, name = self._seed_for(predictor)
 
-        def work(cancel):
+        def work(cancel, progress):
             first, rest = (seed, truth) if seed is not None else predictor.seed_frames(spec)
-            generated, states = rollout(predictor, first, frames, cancel)
+            generated, states = rollout(predictor, first, frames, cancel, progress)
             arrays = {"context": panel_frames(first), "prediction": panel_frames(generated), "state": states}
             if rest is not None:
                 arrays["truth"] = panel_frames(rest[:frames])
@@ -207,9 +213,8 @@ class FramesPage(QObject):
             self.dialogs.status(f"Rolled out {frames} frames from {name}.", 8000)
             self.rolloutShown.emit(frames)
 
-        self.player.rollout_button.setEnabled(False)
-        self.dialogs.status(f"Rolling out {frames} frames…", 0)
-        self.jobs.start(work, show, "Cannot roll out", lambda: self.player.rollout_button.setEnabled(True))
+        self._failure_title = "Cannot roll out"  # a second press replaces a rollout still running
+        self.runner.start(f"Rolling out {frames} frames from {name}…", work, show)
 
     def _seed_for(self, predictor):
         """The shown sequence's context and truth when they are frames of this model, else (None, None): the
@@ -245,19 +250,28 @@ class FramesPage(QObject):
             return
         frames, fps = self.player.frames_for_export(), self.player.fps()
 
-        def work(cancel):
+        def work(cancel, progress):
             from engine.data.video import write_video
 
-            return write_video(path, until_cancelled(frames, cancel), fps)  # a cancelled one leaves no file
+            def counted():
+                for done, frame in enumerate(until_cancelled(frames, cancel)):
+                    progress(done, len(frames))
+                    yield frame
+
+            return write_video(path, counted(), fps)  # a cancelled one leaves no file
 
         def written(count):
             self.dialogs.written(path, f"Wrote {count} frames to {path}.")
             self.videoWritten.emit(path)
 
-        self.dialogs.status(f"Writing {path}…", 0)
-        self.jobs.start(work, written, "Cannot write the video")
+        self._failure_title = "Cannot write the video"
+        self.runner.start(f"Writing {path}…", work, written)
+
+    def _failed(self, message: str, hint: str) -> None:
+        if "cancelled" not in message.lower():
+            self.dialogs.error(self._failure_title, message, hint)
 
     def shutdown(self, timeout_ms: int = 0) -> bool:
         """The window is closing: rollouts and exports are cancelled, nothing new starts; True when none runs
         after waiting up to `timeout_ms`."""
-        return self.jobs.shutdown(timeout_ms)
+        return self.jobs.shutdown(timeout_ms) and self.runner.shutdown(timeout_ms)

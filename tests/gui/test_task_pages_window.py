@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from engine.data.video import read_frames
 from window_helpers import load_data, train_to_end
@@ -105,9 +106,13 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
     assert player.step_count() == 6
     assert "MSE per frame" in window.progress_label.text() and "lower is better" in window.progress_label.text()
 
+    player.rolloutRequested.emit(500)  # a long one, cancelled: it says what it does, then leaves nothing
+    assert "Rolling out 500 frames" in pages.busy.text() and not pages.busy.cancel_button.isHidden()
+    qtbot.mouseClick(pages.busy.cancel_button, Qt.MouseButton.LeftButton)
+    assert pages.busy.isHidden() and "rollout of 500 frames" not in pages.sequence_labels()
     with qtbot.waitSignal(pages.rolloutShown, timeout=20_000):
         player.rolloutRequested.emit(7)
-    assert pages.sequence_labels()[-1] == "rollout of 7 frames"
+    assert pages.sequence_labels()[-1] == "rollout of 7 frames" and pages.busy.isHidden()
     assert pages.chooser.currentIndex() == len(pages.sequence_labels()) - 1  # shown at once
     arrays, _ = pages.shown_sequence()
     assert arrays["prediction"].shape == (7, 64, 64) and arrays["prediction"].dtype == np.uint8

@@ -13,9 +13,13 @@ import torch
 MAX_STATE_CHANNELS = 32  # the player shows at most this many channels
 
 
-def rollout_with_states(predictor, seed: np.ndarray, frames: int,
-                        channels: int = MAX_STATE_CHANNELS) -> tuple[np.ndarray, np.ndarray]:
-    """uint8 (S, C, H, W) seed -> (uint8 (frames, C, H, W) generated, float32 (frames, <=channels, h, w) states)."""
+def rollout_with_states(predictor, seed: np.ndarray, frames: int, channels: int = MAX_STATE_CHANNELS,
+                        cancel=None, progress=None) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 (S, C, H, W) seed -> (uint8 (frames, C, H, W) generated, float32 (frames, <=channels, h, w) states).
+    `cancel` (a threading.Event) ends it between frames with a DataError; `progress(done, total)` is told after
+    each generated frame."""
+    from engine.errors import DataError
+
     if frames < 1:
         raise ValueError(f"a rollout needs at least one frame, got {frames}")
     model = predictor.model
@@ -26,7 +30,11 @@ def rollout_with_states(predictor, seed: np.ndarray, frames: int,
         for t in range(x.shape[1]):
             _, states = model.stack.step(model._encode(x[:, t]), states)
         generated, kept = [], []
-        for _ in range(frames):
+        for done in range(frames):
+            if cancel is not None and cancel.is_set():
+                raise DataError("Rollout cancelled.", "Roll out again when ready.")
+            if progress is not None:
+                progress(done, frames)
             top = model._top(states)
             kept.append(top[-1][0, :channels].float().cpu())
             frame = model._decode(top).clamp(0, 1)
