@@ -139,6 +139,9 @@ class Trainer(RunControl):
             self._gate.write(prepare_run_folder, out)
             self._journal.ready = True
         resumed = self._resume_point(out) if self.resuming else None  # refused before the folder changes
+        if out:  # the run reads as a run from now on (interrupted, if it is killed before it starts training)
+            self._gate.write(cfg.save, out / "config.json")
+            self._gate.write(self._journal.begin)
         seed_everything(cfg.seed)
         policy = devices.resolve(cfg.device, cfg.threads)
         task = registry.get(cfg.task)
@@ -148,8 +151,6 @@ class Trainer(RunControl):
         self._hooks = install_abort_hooks(model, self._gate.aborted)
         steps_per_epoch = math.ceil(len(prepared.train[0]) / cfg.batch)
         optimisation = make_optimisation(cfg, model, policy, steps_per_epoch)
-        if out:
-            self._gate.write(cfg.save, out / "config.json")
         train_x, train_y = prepared.train
         if policy.pin_memory:
             train_x, train_y = train_x.pin_memory(), train_y.pin_memory()

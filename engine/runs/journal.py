@@ -100,14 +100,23 @@ class RunJournal(Handler):
         if isinstance(event, (Started, Progress, Metrics, Phase, Finished, Failed)):
             self._write(event_line(event))
 
-    def _started(self, event: Started) -> None:
+    def begin(self) -> None:
+        """run.json saying "running" as soon as the folder is there (before the data is read): a run killed at
+        any moment leaves a folder that reads as interrupted and resumes."""
         old = runs.read_record(self.out) if self.resumed else None
-        record = runs.new_record(event.config, event.device, int(event.config.get("epochs", 0)))
-        if old:  # a resumed run keeps its start, name, tags and best; it counts the resume
-            keep = ("started", "name", "tags", "best", "epochs_done")
+        record = runs.new_record(self.config, "", int(self.config.get("epochs", 0)))
+        if old:  # a resumed run keeps its start, name, tags, best and epochs; it counts the resume
+            keep = ("started", "name", "tags", "best", "epochs_done", "device")
             record.update({k: old[k] for k in keep if k in old}, resumes=int(old.get("resumes", 0)) + 1)
         record["world_size"] = self.world_size
         self.record = record
+        self._save_record()
+
+    def _started(self, event: Started) -> None:
+        if self.record is None:
+            self.begin()
+        self.record.update(device=event.device, epochs_planned=int(event.config.get("epochs", 0)),
+                           task=event.config.get("task", ""), cell=event.config.get("cell", ""))
         self._save_record()
 
     def _heartbeat(self, event: Progress) -> None:

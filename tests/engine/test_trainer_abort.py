@@ -126,7 +126,8 @@ def test_abort_while_the_data_is_prepared(make_config, tmp_path, monkeypatch):
     trainer, thread, events, box = start(make_config(out=str(out)))
     assert reached.wait(60)
     assert_aborted(box, trainer, *abort_and_time(trainer, thread, events, out))
-    assert set(folder_contents(out)) == set()  # the folder was made and checked; nothing was written into it
+    # the folder was made, checked and marked as a run (so a kill now leaves a run that resumes); no more
+    assert set(folder_contents(out)) == {"config.json", "run.json"}
 
 
 def test_abort_before_the_run_starts_writes_nothing(make_config, tmp_path):
