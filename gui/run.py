@@ -30,6 +30,9 @@ class Run:
     steps_shown: int | None = None  # time steps of its gradient curve, once known
     subset: tuple | None = None  # the gallery's (true, predicted) filter
     finished: object = None  # engine.events.Finished, once it ended
+    folder: str = ""  # its run folder in the run library ("" for a model loaded from a file)
+    steps_per_epoch: int = 1  # training steps an epoch (from Started): a train point's epoch is its step / this
+    resumed: bool = False  # went on from its folder's resume point; the next curve point says where from
 
     @property
     def task(self) -> str:
@@ -69,6 +72,38 @@ class Run:
         if other is None or other.task != self.task or other.steps_are != self.steps_are:
             return False
         return None in (self.steps_shown, other.steps_shown) or self.steps_shown == other.steps_shown
+
+    def start(self, event) -> None:
+        """Its Started event: the first of the run, or one of a resume (the run goes on from its folder)."""
+        if self.finished is not None or self.curve_points:
+            self.resume(event.config)
+        self.steps_per_epoch = max(int(event.steps_per_epoch), 1)
+
+    def resume(self, config: dict) -> None:
+        """Training goes on from the folder's resume point (the end of an earlier epoch): its old test points and
+        results make way for the new ones, and what it trained after that point is trained again (cut at the
+        next point)."""
+        self.config = dict(config)
+        self.finished, self.resumed = None, True
+        self.results.clear()
+        self.curve_points = [p for p in self.curve_points if p[1] != "test"]
+
+    def add_metrics(self, event) -> list[tuple]:
+        """A Metrics event as curve points (plot, split, step, epoch, value), kept and returned: a train point
+        sits at its fraction of the epochs (the 21st of 20 steps an epoch: 1.05), a validation point at its epoch's
+        end; the loss goes to the loss plot, the task's selection metric to the metric plot."""
+        if self.resumed:  # the first point after a resume: what was trained after the resume point goes
+            self.resumed = False
+            self.curve_points = [p for p in self.curve_points if p[2] < event.global_step]
+        epoch = event.epoch if event.split != "train" else event.global_step / self.steps_per_epoch
+        metric = self.spec.selection_metric
+        points = []
+        for name, value in event.values.items():
+            plot = "loss" if name == "loss" else "metric" if name == metric else None
+            if plot is not None:
+                points.append((plot, event.split, event.global_step, epoch, value))
+        self.curve_points += points
+        return points
 
     def keep(self, event) -> None:
         """Remember a snapshot: a live probe replaces the last of its kind, results accumulate."""
@@ -111,17 +146,34 @@ class RunBook(QObject):
         super().__init__(parent)
         self.runs: list[Run] = []
         self.current: Run | None = None
+        self.fed: list[Run] = []  # runs still receiving events (training here, watched): they keep their pictures
+        self._before: Run | None = None
 
     def begin(self, config: dict, origin: str = "trained", **details) -> Run:
-        run = Run(len(self.runs) + 1, dict(config), origin, **details)
+        return self.add(Run(len(self.runs) + 1, dict(config), origin, **details))
+
+    def add(self, run: Run) -> Run:
+        """A run made elsewhere (read from its folder) joins the book, numbered after the others, and is shown."""
+        run.number = len(self.runs) + 1
         self.runs.append(run)
         for old in self.runs[:-KEEP_PICTURES]:
-            old.live.clear()
-            old.results.clear()
+            if old not in self.fed:
+                old.live.clear()
+                old.results.clear()
+        self.show(run)
+        return run
+
+    def show(self, run: Run) -> None:
+        """The views show `run` (one of the book's) from now on."""
+        if run is not self.current:
+            self._before = self.current
         self.current = run
         self.changed.emit(run)
-        return run
+
+    def find(self, folder: str) -> Run | None:
+        """The newest run of the book kept in `folder` (a run folder), if any."""
+        return next((r for r in reversed(self.runs) if folder and r.folder == folder), None)
 
     def previous(self) -> Run | None:
         """The run shown before the current one."""
-        return self.runs[-2] if len(self.runs) >= 2 else None
+        return self._before

@@ -2,7 +2,9 @@
 through the one SnapshotRouter; curves and the status line repaint on the router's timer, not per event.
 
 A run starts when training starts or when the user loads a model from a file; the views then show that run
-(RunBook.changed -> SnapshotRouter.show). The model a training run ends with stays that run.
+(RunBook.changed -> SnapshotRouter.show). The model a training run ends with stays that run. The session's events
+go to the run it trains, which the views show unless the user opened another from the run library meanwhile; a
+resumed run goes on in the Run of its folder (its curves continue).
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ class RunPresenter(QObject):
         self.session, self.runs, self.router, self.curves = session, runs, router, curves
         self.curve_route = router.add(CurvesRoute(curves, note, runs.previous))
         self.status = RunStatus(session, router, status, self)  # the status line (gui/run_status.py)
-        self._steps_per_epoch = 1
+        self.training = None  # the Run the session trains (the views may show another: one opened from the library)
         self.last_started = self.last_finished = None  # the newest Started and Finished events
         session.runStarted.connect(self.on_started)
         session.metrics.connect(self.on_metrics)
@@ -78,39 +80,57 @@ class RunPresenter(QObject):
 
     @Slot(object)
     def on_started(self, event) -> None:
-        self._steps_per_epoch = max(event.steps_per_epoch, 1)
         self.last_started = event
-        self.status.started(event, self.runs.begin(event.config))
+        folder = str(event.config.get("out") or "")
+        run = self.runs.find(folder) if self.session.resuming == folder else None  # a resumed run goes on
+        if run is None:
+            run = self.runs.begin(event.config, folder=folder)
+        run.start(event)
+        if run not in self.runs.fed:
+            self.runs.fed.append(run)
+        self.training = run
+        if run is not self.runs.current or run.resumed:
+            self.runs.show(run)  # a resumed run is shown again without the results it had
+        self.status.started(event, run)
 
     @Slot(object)
     def on_metrics(self, event) -> None:
-        run = self.run
-        if run is None:
-            return
-        # a train point sits at its fraction of the epochs (the 21st of 20 steps an epoch: 1.05), a validation
-        # point at its epoch's end
-        epoch = event.epoch if event.split != "train" else event.global_step / self._steps_per_epoch
-        metric = run.spec.selection_metric
-        for name, value in event.values.items():
-            plot = "loss" if name == "loss" else "metric" if name == metric else None
-            if plot is not None:
-                run.curve_points.append((plot, event.split, event.global_step, epoch, value))
-                self.curves.add_point(plot, event.split, event.global_step, epoch, value)
-        self.router.wake(self.curve_route)
+        if self.training is not None:
+            self.add_metrics(self.training, event)
 
     @Slot(object)
     def on_snapshot(self, event) -> None:
-        if self.run is not None:
-            self.run.keep(event)
-            self.router.deliver(event)
+        if self.training is not None:
+            self.add_snapshot(self.training, event)
 
     @Slot(object)
     def on_finished(self, event) -> None:
-        run, self.last_finished = self.run, event
-        if run is not None:
-            run.finished = event
-        self.router.flush()
+        """The training ended (a run that failed before it started has no Run: the last one is left as it was)."""
+        run, self.last_finished, self.training = self.training, event, None
+        self.end(run, event)
+        if run in self.runs.fed:
+            self.runs.fed.remove(run)
         self.status.finished(event, run)
+
+    # ---- what any run's events do (the session's training, or a run followed in its folder: gui/run_reader.py)
+    def add_metrics(self, run, event) -> None:
+        points = run.add_metrics(event)
+        if run is self.run:
+            for point in points:
+                self.curves.add_point(*point)
+            self.router.wake(self.curve_route)
+
+    def add_snapshot(self, run, event) -> None:
+        run.keep(event)
+        if run is self.run:
+            self.router.deliver(event)
+
+    def end(self, run, event) -> None:
+        if run is None:
+            return
+        run.finished = event
+        if run is self.run:
+            self.router.flush()
 
     @Slot(str)
     def on_model_loaded(self, path: str) -> None:

@@ -45,6 +45,7 @@ class Session(QObject):
 
         # the run library: every run trained here is kept there (the window's setting may choose another folder)
         self.runs_dir = runs_home()
+        self.resuming = ""  # the run folder the training goes on in, when it resumes one
         self._loader: LoadWorker | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
@@ -98,11 +99,21 @@ class Session(QObject):
         from engine.runs.folder import new_run_dir
 
         run_dir = new_run_dir(self.runs_dir, str(config.get("task", "")), str(config.get("cell", "")))
-        config = {**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)}
+        self._start({**config, "data": self.spec or config.get("data", "demo"), "out": str(run_dir)})
+
+    def start_resume(self, config: dict) -> None:
+        """Train on the run of `config` (its own settings; epochs may be more) from its folder's resume point
+        (config["out"]): on the loaded data when it is the run's, else the engine reads the run's data itself."""
+        if self.running or self._closed:
+            return
+        self._start(dict(config), resume=True)
+
+    def _start(self, config: dict, resume: bool = False) -> None:
         from engine.data.window_data import splits_for_run  # None: the engine reads the spec itself
 
         splits = splits_for_run(self.data, config) if self.spec == config["data"] else None
-        self._worker = TrainingWorker(config, splits)
+        self.resuming = config["out"] if resume else ""
+        self._worker = TrainingWorker(config, splits, resume=resume)
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")

@@ -17,10 +17,11 @@ class TrainingWorker(QObject):
     event = Signal(object)
     done = Signal()
 
-    def __init__(self, config: dict, splits=None):
+    def __init__(self, config: dict, splits=None, resume: bool = False):
         super().__init__()
         self.config = config
         self.splits = splits
+        self.resuming = resume  # go on from the run folder's resume point (config["out"]'s last.ckpt)
         self.trainer = None
         self._lock = threading.Lock()
         self._stop = False
@@ -46,7 +47,8 @@ class TrainingWorker(QObject):
         if self._aborted:
             return  # the window closed while the engine was loading: nothing to run, nothing to write
         try:
-            trainer = Trainer(RunConfig.from_dict(self.config), self.event.emit, splits=self.splits)
+            trainer = Trainer(RunConfig.from_dict(self.config), self.event.emit, splits=self.splits,
+                              resume=self.resuming)
         except UserError as error:
             self.event.emit(Failed(error.message, error.hint))
             self.event.emit(Finished("failed", {}, "", 0.0, 0.0))
