@@ -27,6 +27,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/video_edges_fps.py --threads 1
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/player_fps.py
 	$(BIN)/python bench/grad_overhead.py --read pixels
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/runs_browser.py
 
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python tools/screenshot.py resources/screenshot.png

@@ -23,6 +23,7 @@ from gui.live_page import LivePage
 from gui.panels.data_panel import DataPanel
 from gui.panels.model_panel import ModelPanel
 from gui.run import RunBook
+from gui.run_library import RunLibrary
 from gui.run_presenter import RunPresenter
 from gui.run_routes import EdgeRoute, PredictionRoute
 from gui.segment_page import SegmentPage
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow):
         self.segment_page = SegmentPage(self.session, self.router, self.dialogs, self)
         self.frames_page = FramesPage(self.session, self.router, self.dialogs, self)
         self.live_page = LivePage(self.session, self.live_tab, self)  # the Live modes of the model loaded
+        self.library = RunLibrary(self.session, self.runs, self.presenter, self.dialogs, self.settings,
+                                  self.actions_by_name["train"], self.show_task, self)  # the Runs browser
         self._make_tabs()
         self._make_docks()
         # the action groups get the parts they use, never the window (gui/file_actions.py)
@@ -86,7 +89,8 @@ class MainWindow(QMainWindow):
         # closing: cancel everything, end when the last thread has
         self.closer = WindowCloser(self, self.session, [self.video.shutdown, self.live_page.shutdown,
                                                         lambda _ms: self.router.stop(), self.frames_page.shutdown,
-                                                        self.gates.shutdown, self.edge_results.shutdown])
+                                                        self.gates.shutdown, self.edge_results.shutdown,
+                                                        self.library.shutdown])
         self._size_to_screen(self.settings.value("window/geometry"))
         self.dialogs_on_screen = screen_fit.DialogsOnScreen(self)
         self.field_keys = FieldKeys(self)  # Space and Esc in a focused field (gui/field_keys.py)
@@ -144,7 +148,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
     def _make_docks(self) -> None:
-        self._dock("Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        data_dock = self._dock("Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(data_dock, self._dock("Runs", self.library.browser, Qt.DockWidgetArea.LeftDockWidgetArea))
+        data_dock.raise_()
         model_scroll = QScrollArea()
         model_scroll.setWidget(self.model_panel)
         model_scroll.setWidgetResizable(True)
