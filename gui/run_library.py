@@ -48,6 +48,7 @@ class RunLibrary(QObject):
         self._scanning = self._again = False
         self.scans = 0  # finished scans (tests wait for them)
         self.undo: list[tuple[Path, Path]] = []  # (in the trash, where it was) of the last delete
+        self.comparison = None  # gui.runs_compare.RunsCompareDialog, made on first use
         self._connect()
         saved = str(settings.value(SETTING, "") or "")
         self.set_folder(Path(saved) if saved else session.runs_dir, remember=False)
@@ -260,9 +261,13 @@ class RunLibrary(QObject):
     def compare(self, paths: list[str]) -> None:
         from gui.runs_compare import RunsCompareDialog, comparison
 
-        dialog = RunsCompareDialog(self.dialogs, self.browser.window())
-        self.comparison = dialog
+        if self.comparison is None:
+            self.comparison = RunsCompareDialog(self.dialogs, self.browser.window())
+        dialog = self.comparison
+        dialog.data = None
         self.jobs.start(lambda _cancel: comparison(paths), dialog.show_comparison, "Cannot compare these runs")
+        if dialog.isVisible():  # behind the window: to the front
+            dialog.raise_()
         dialog.show()
 
     def shutdown(self, timeout_ms: int = 0) -> bool:

@@ -87,8 +87,11 @@ def read_run(folder: str) -> Followed:
     from engine.tasks import registry  # torch-free
 
     if followed.run.task not in registry.names():
-        raise ValueError(f"{folder} holds no run of a task this version knows "
-                         f"({followed.run.task or 'it failed before it started'}).")
+        from engine.errors import UserError
+
+        raise UserError(f"{folder} holds no run of a task this version knows "
+                        f"({followed.run.task or 'it failed before it started'}).",
+                        "Open it with the version that wrote it, or delete it.")
     return followed
 
 

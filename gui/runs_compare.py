@@ -113,6 +113,7 @@ class RunsCompareDialog(QDialog):
         split.setStretchFactor(1, 2)
         QVBoxLayout(self).addWidget(split)
         self.data: dict | None = None
+        self.resize(1000, 620)  # the window's dialog fitting shrinks it onto a smaller screen
 
     def show_comparison(self, data: dict) -> None:
         self.data = data

@@ -22,6 +22,8 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     item = widget.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
+    for side in ("left", "bottom"):
+        item.getAxis(side).enableAutoSIPrefix(False)  # an accuracy of 0.8 is not "800 (x0.001)"
     item.setTitle(title)
     item.setLabel("left", y_label)
     item.setLabel("bottom", "epoch")

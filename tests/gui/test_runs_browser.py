@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from engine.runs import folder as runs
 from window_helpers import open_window
@@ -180,3 +180,18 @@ def test_the_runs_folder_is_a_setting_the_session_trains_into(qtbot, tmp_path):
         qtbot.waitUntil(lambda: statuses(later.library.browser) == {"old": "finished"}, timeout=10_000)
     finally:
         later.close()
+
+
+def test_a_run_of_an_unknown_task_is_refused_with_a_message(window, qtbot, tmp_path):
+    folder = make_run(tmp_path / "library", "future", task="next-version-task")
+    shown = window.runs.current
+    window.library.open(str(folder))
+
+    def box():
+        return next((b for b in window.findChildren(QMessageBox) if b.objectName() == "error dialog"), None)
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=10_000)
+    assert box().windowTitle() == "Cannot open the run future"
+    assert "no run of a task this version knows" in box().text() and "Traceback" not in box().text()
+    assert box().informativeText() and window.runs.current is shown
+    box().close()
