@@ -154,12 +154,15 @@ def _note_renamed(planned) -> None:
 
 
 def _report(results: list[dict], key: str, line, as_json: bool) -> int:
-    """One line per result on stdout (errors on stderr), the JSON line last; exit 1 when any input failed."""
+    """One line per result on stdout (errors and warnings on stderr), the JSON line last; exit 1 when any input
+    failed."""
     for item in results:
         if "error" in item:
             print(f"{item['path']}: error: {item['error']}", file=sys.stderr)
         else:
             print(line(item))
+    for note in dict.fromkeys(item["note"] for item in results if item.get("note")):  # each once (mp4v fallback)
+        print(f"warning: {note}", file=sys.stderr)
     if as_json:
         print(json.dumps({key: results}))
     return 1 if any("error" in item for item in results) else 0

@@ -252,16 +252,18 @@ class FramesPage(QObject):
 
         def work(cancel, progress):
             from engine.data.video import write_video
+            from engine.data.video_h264 import mp4_note
 
             def counted():
                 for done, frame in enumerate(until_cancelled(frames, cancel)):
                     progress(done, len(frames))
                     yield frame
 
-            return write_video(path, counted(), fps)  # a cancelled one leaves no file
+            return write_video(path, counted(), fps), mp4_note(path)  # a cancelled one leaves no file
 
-        def written(count):
-            self.dialogs.written(path, f"Wrote {count} frames to {path}.")
+        def written(result):
+            count, note = result  # note: said when the MP4 could not be H.264
+            self.dialogs.written(path, f"Wrote {count} frames to {path}." + (f" {note}" if note else ""))
             self.videoWritten.emit(path)
 
         self._failure_title = "Cannot write the video"

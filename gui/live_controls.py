@@ -115,11 +115,12 @@ class RolloutControl(LiveControl):
 
         def work(cancel, progress):
             from engine.data.video import write_video
+            from engine.data.video_h264 import mp4_note
 
-            return write_video(path, until_cancelled(frames, cancel), fps)  # a cancelled one leaves no file
+            count = write_video(path, until_cancelled(frames, cancel), fps)  # a cancelled one leaves no file
+            return f"Wrote {count} frames to {path}." + (f" {mp4_note(path)}" if mp4_note(path) else "")
 
-        self.runner.start(f"Writing {Path(path).name}…", work,
-                          lambda count: self.view.message.say(f"Wrote {count} frames to {path}."))
+        self.runner.start(f"Writing {Path(path).name}…", work, self.view.message.say)
 
     def job(self, predictor, spec):
         frames = self.view.frames()

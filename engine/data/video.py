@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from engine.data import video_h264
 from engine.data.base import DataSpec, check_options
 from engine.data.image_files import decode_image, file_problem
 from engine.data.loading import check_cancel
@@ -275,7 +276,8 @@ WRITE_SUFFIXES = (".mp4", ".avi", ".gif")
 
 def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = DEFAULT_FPS, *,
                 overwrite: bool = True) -> int:
-    """Write uint8 RGB (H, W, 3) or grey (H, W) / (H, W, 1) frames to .mp4 (mp4v), .avi (MJPG) or .gif.
+    """Write uint8 RGB (H, W, 3) or grey (H, W) / (H, W, 1) frames to .mp4 (H.264, engine.data.video_h264; mp4v
+    only where no H.264 encoder is found: video_h264.mp4_note says so), .avi (MJPG) or .gif.
     Returns the number of frames written. The file appears whole or not at all (engine.atomic_files: a fresh
     temporary file beside it, then renamed); without `overwrite` an existing file at `path` is kept.
     MP4 / AVI frames of odd width or height get one repeated column / row (the encoders would drop one)."""
@@ -288,7 +290,12 @@ def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = DEF
                         "Save as .mp4, .avi or .gif.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with written_atomically(path, overwrite) as partial:
-        count = (_write_gif if suffix == ".gif" else _write_cv2)(partial, frames, fps)
+        if suffix == ".gif":
+            count = _write_gif(partial, frames, fps)
+        elif suffix == ".mp4" and video_h264.h264_ffmpeg() is not None:
+            count = video_h264.write_h264(partial, frames, fps, _even_rgb)
+        else:
+            count = _write_cv2(partial, frames, fps)
         if count == 0:
             raise DataError(f"No frames to write to {path.name}.", "The source gave no frames.")
     return count
@@ -303,13 +310,22 @@ def _as_rgb(frame: np.ndarray) -> np.ndarray:
     return np.repeat(frame[:, :, None], 3, 2) if frame.ndim == 2 else frame
 
 
+def _even_rgb(frame: np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
+    """An RGB frame of even width and height (the encoders drop an odd last row / column, so one is repeated),
+    resized to `size` (w, h) when given and different (a video has one frame size)."""
+    rgb = _as_rgb(frame)
+    if rgb.shape[0] % 2 or rgb.shape[1] % 2:
+        rgb = np.pad(rgb, ((0, rgb.shape[0] % 2), (0, rgb.shape[1] % 2), (0, 0)), mode="edge")
+    if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return rgb
+
+
 def _write_cv2(path: Path, frames: Iterable[np.ndarray], fps: float) -> int:
-    writer, count = None, 0
+    writer, size, count = None, None, 0
     try:
         for frame in frames:
-            rgb = _as_rgb(frame)
-            if rgb.shape[0] % 2 or rgb.shape[1] % 2:  # the encoders drop an odd last row / column: pad instead
-                rgb = np.pad(rgb, ((0, rgb.shape[0] % 2), (0, rgb.shape[1] % 2), (0, 0)), mode="edge")
+            rgb = _even_rgb(frame, size)
             if writer is None:
                 size = (rgb.shape[1], rgb.shape[0])
                 fourcc = cv2.VideoWriter_fourcc(*("mp4v" if path.suffix.lower() == ".mp4" else "MJPG"))
@@ -317,8 +333,6 @@ def _write_cv2(path: Path, frames: Iterable[np.ndarray], fps: float) -> int:
                 if not writer.isOpened():
                     raise DataError(f"OpenCV could not open a video writer for {path.name}.",
                                     "Check that the folder is writable; try .avi instead of .mp4.")
-            elif (rgb.shape[1], rgb.shape[0]) != size:
-                rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
             writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
             count += 1
     finally:

@@ -328,7 +328,8 @@ class VideoEdgesView(FitOnShow, QWidget):
 
     @Slot(object)
     def _on_exported(self, result: dict) -> None:
-        self.status.setText(f"Wrote {result['video']} ({result['frames']} frames).")
+        note = f" {result['note']}" if result.get("note") else ""  # an MP4 that could not be H.264 says so
+        self.status.setText(f"Wrote {result['video']} ({result['frames']} frames).{note}")
         self.exported.emit(result["video"])
 
     @Slot(str, str)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from engine.data import video_h264
 from engine.data.video import read_frames
 from window_helpers import load_data, train_to_end
 
@@ -90,7 +91,7 @@ def test_a_short_segment_training_shows_the_worst_images_first_and_exports_masks
     assert window.status_line.folder_url().toLocalFile() == str(tmp_path / "masks")
 
 
-def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, tmp_path):
+def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, tmp_path, monkeypatch):
     load_data(window, qtbot, "moving:24?digits=1", "predict")
     assert window.model_panel.current_task() == "predict"
     train(window, qtbot, cell="convlstm", options={"context": 3, "horizon": 3})  # 20-frame data cut to 6
@@ -126,6 +127,18 @@ def test_a_short_predict_training_fills_the_player_and_rolls_out(window, qtbot, 
     assert len(frames) == 10 and frames.shape[1:3] == (64, 3 * 64)  # context | truth | prediction per step
     assert window.status_line.note_text() == f"Wrote 10 frames to {gif}."
     assert window.status_line.folder_url().toLocalFile() == str(tmp_path)
+
+    if video_h264.h264_ffmpeg() is not None:  # the MP4 is H.264 (by its own metadata) and reads back whole
+        mp4 = tmp_path / "rollout.mp4"
+        with qtbot.waitSignal(pages.videoWritten, timeout=20_000):
+            pages.export_video_to(str(mp4))
+        assert video_h264.video_codec(mp4) == "h264" and len(read_frames(f"video:{mp4}")) == 10
+        assert window.status_line.note_text() == f"Wrote 10 frames to {mp4}."
+    monkeypatch.setattr(video_h264, "h264_ffmpeg", lambda: None)  # no H.264 encoder: mp4v, and the note says so
+    with qtbot.waitSignal(pages.videoWritten, timeout=20_000):
+        pages.export_video_to(str(tmp_path / "fallback.mp4"))
+    assert video_h264.video_codec(tmp_path / "fallback.mp4") in ("mpeg4", None)  # None: no ffmpeg to ask
+    assert "mp4v" in window.status_line.note_text() and "imageio-ffmpeg" in window.status_line.note_text()
 
 
 def test_a_short_clip_classification_fills_the_classify_results_page(window, qtbot):

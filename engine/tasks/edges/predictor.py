@@ -64,6 +64,7 @@ class EdgePredictor(LoadedModel):
         without `overwrite` never over an existing file."""
         from engine.data.loading import check_cancel
         from engine.data.video import open_video, write_video
+        from engine.data.video_h264 import note_for
 
         with open_video(spec, size=size) as source:
             total, fps = source.frame_count or 0, source.fps
@@ -77,7 +78,7 @@ class EdgePredictor(LoadedModel):
                     yield np.concatenate([frame, edges], 1) if side_by_side else edges
 
             count = write_video(out, frames(), fps, overwrite=overwrite)
-        return {"path": str(spec), "video": str(out), "frames": count, "fps": fps}
+        return {"path": str(spec), "video": str(out), "frames": count, "fps": fps, **note_for(out)}
 
     def predict_files(self, paths: list[str], out: str | Path, overwrite: bool = False) -> list[dict]:
         """Write <stem>_edges.png (probability x 255) and <stem>_thin.png (thinned) into `out` for each image,

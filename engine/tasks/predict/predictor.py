@@ -81,6 +81,7 @@ class FramesPredictor(LoadedModel):
         black where there is none) and the generated frames (right). Written atomically; without `overwrite`
         never over an existing file."""
         from engine.data.video import write_video
+        from engine.data.video_h264 import note_for
 
         frames = int(self.info["horizon"]) if frames is None else int(frames)
         if frames < 1:
@@ -98,7 +99,7 @@ class FramesPredictor(LoadedModel):
             panels.append(np.concatenate([a, gap, b], 1))
         count = write_video(out, panels, fps, overwrite=overwrite)
         return {"path": str(spec), "video": str(out), "frames": count, "seed_frames": len(seed),
-                "generated": frames, "layout": "truth | model"}
+                "generated": frames, "layout": "truth | model", **note_for(out)}
 
     def test_data(self, spec: str) -> tuple[torch.Tensor, torch.Tensor]:
         """(frames, frames) of the spec's test split (all its clips when it has none): the model reads the
