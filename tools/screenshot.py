@@ -23,10 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# a "2": the arc at the top, the diagonal, the base (canvas pixels of the 280 px canvas)
-DIGIT_STROKE = [(80, 90), (100, 60), (140, 48), (180, 60), (196, 95), (185, 130), (150, 170), (110, 205),
-                (80, 232), (130, 232), (175, 232), (205, 232)]
-
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     env = os.environ.get
@@ -47,10 +43,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtTest import QTest
-
-    from shot_window import ShotWindow
+    from shot_window import ShotWindow, draw_digit, save_shot
 
     shots = ShotWindow(args.timeout)
     window, wait, wait_for = shots.window, shots.wait, shots.wait_for
@@ -60,11 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def shot(suffix: str = "") -> Path:
         wait(300)  # let the 10 Hz presenter and the plots repaint
-        path = base.with_name(f"{base.stem}{suffix}{base.suffix}") if suffix else base
-        if not window.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
-        print(f"saved {path}", file=sys.stderr, flush=True)
-        return path
+        return save_shot(window, base.with_name(f"{base.stem}{suffix}{base.suffix}") if suffix else base)
 
     try:
         window.show()
@@ -101,12 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         tabs.setCurrentWidget(window.live_tab)
         window.live_tab.show_mode("draw")
         wait(200)
-        canvas = window.live.canvas
-        points = [QPoint(x, y) for x, y in DIGIT_STROKE]
-        QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
-        for point in points[1:]:
-            QTest.mouseMove(canvas, point, 15)
-        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
+        draw_digit(window.live.canvas)
         wait_for("a prediction", lambda: len(window.live.bars.probabilities()) > 0)
         shot("-live")
         return 0
