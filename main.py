@@ -1,5 +1,5 @@
-"""RNN Vision Lab. `python main.py` opens the window; `python main.py train|evaluate|predict|compare|runs ...` runs
-headless.
+"""RNN Vision Lab. `python main.py` opens the window; `python main.py train|evaluate|predict|compare|runs|export
+...` runs headless.
 
 The headless path never imports Qt, so it runs on servers with no display libraries. Anything else first
 on the command line is either one of Qt's own options for the window (-platform offscreen, -style fusion,
@@ -9,7 +9,7 @@ would ignore it, and with no display wait forever).
 import difflib
 import sys
 
-COMMANDS = ("train", "evaluate", "predict", "compare", "runs")
+COMMANDS = ("train", "evaluate", "predict", "compare", "runs", "export")
 HEADLESS = COMMANDS + ("-h", "--help")
 # QGuiApplication / QApplication options (Qt 6 docs, including the X11 ones); Qt reads -name or --name
 QT_OPTIONS = {"platform", "platformpluginpath", "platformtheme", "plugin", "qmljsdebugger", "qwindowgeometry",

@@ -9,6 +9,7 @@ import sys
 from engine.cli_flags import config_from_args, option_flags, train_flags
 from engine.compare_cli import add_compare_parser
 from engine.errors import UserError
+from engine.export_cli import add_export_parser
 from engine.predict_cli import add_predict_parser
 from engine.runs_cli import add_runs_parser, default_out, resume_config
 
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_predict_parser(sub)
     add_compare_parser(sub, flags)
     add_runs_parser(sub)
+    add_export_parser(sub)
     train.set_defaults(run=cmd_train)
     evaluate.set_defaults(run=cmd_evaluate)
     return parser

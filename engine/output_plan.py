@@ -86,6 +86,20 @@ def plan_files(inputs: list[str], out: str | Path, protected: list[Path], overwr
     return planned
 
 
+def check_output_file(out: str | Path, protected: list[Path], overwrite: bool, suffixes: tuple[str, ...],
+                      what: str) -> Path:
+    """`out`, checked as the one file a command writes (`what`, e.g. "an exported model"): of one of
+    `suffixes`, not a folder, never one of `protected`, existing only with `overwrite`, in a folder that can be
+    made and written."""
+    out = Path(out).expanduser()
+    if out.suffix.lower() not in suffixes:
+        raise ConfigError(f"--out {out} is not a file type {what} can be written as ({out.suffix or 'no suffix'}).",
+                          f"End the name in {' or '.join(suffixes)}.")
+    _check_can_make(out.parent)
+    _check_outputs([Planned(str(out), {"file": out})], protected, overwrite)
+    return out
+
+
 def _distinct_stems(entries: list[tuple[str, list[str]]]) -> list[str]:
     """One stem per (stem, tails) entry such that no two entries write the same file name (compared without
     case: macOS and Windows folders ignore it). The first of a name keeps it; later ones get -2, -3, ...,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 
 from gui.exports import check_single_file
+from gui.model_exporter import ModelExporter
 
 
 class ExportActions(QObject):
@@ -14,6 +15,7 @@ class ExportActions(QObject):
         edge_compare.exportRequested.connect(self.export_edges)
         video.failed.connect(lambda message, hint: dialogs.error("Video edges", message, hint))
         video.exported.connect(self.video_written)
+        self.model_exporter = ModelExporter(session, dialogs, self)  # File ▸ Export model…
 
     def export(self, what: str, writer, filters: str) -> None:
         """Ask where, then `writer(path)`; a writer raising OSError or returning False gives a dialog."""

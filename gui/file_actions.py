@@ -90,6 +90,7 @@ class Controller(QObject):
             "train": t.train, "pause": t.toggle_pause, "stop": session.stop,
             "save_model": m.save_model, "load_model": m.load_model, "save_config": m.save_config,
             "load_config": m.load_config, "export_edges": e.export_edges, "export_edge_video": e.export_edge_video,
+            "export_model": e.model_exporter.choose,
             "bigger": lambda: self.font_step(2), "smaller": lambda: self.font_step(-2), "about": self.about,
             "shortcuts": lambda: self.show_help("shortcuts"), "guide": lambda: self.show_help("guide"),
         }.items():

@@ -15,6 +15,8 @@ ACTIONS = {
     "load_model": ("&Load model…", "Ctrl+L", "Load a saved model (checkpoint)"),
     "save_config": ("Save &config…", None, "Save the settings as JSON (same as --config)"),
     "load_config": ("Load c&onfig…", None, "Load settings from a JSON config"),
+    "export_model": ("E&xport model…", "Ctrl+Shift+E", "The model as an ONNX file other programs run, checked "
+                     "against torch with onnxruntime, or as a copy of its checkpoint"),
     "export_curves": ("Export curves as PNG…", None, ""),
     "export_metrics": ("Export metrics as CSV…", None, ""),
     "export_gallery": ("Export gallery as PNG…", None, ""),
@@ -41,7 +43,8 @@ ACTIONS = {
     "about": ("&About RNN Vision Lab", None, ""),
 }
 MENUS = {
-    "&File": ["open", "open_folder", "demo", None, "save_model", "load_model", "save_config", "load_config", None,
+    "&File": ["open", "open_folder", "demo", None, "save_model", "load_model", "export_model", "save_config",
+              "load_config", None,
               "export_curves", "export_metrics", "export_gallery", "export_confusion", "export_edges",
               "export_edge_video", "export_masks", "export_frames", "export_gradients", None, "skipped", None,
               "quit"],

@@ -37,6 +37,7 @@ CAPABILITIES = {
     "classify_clip": ("clip_probabilities",),  # class probabilities after each frame of a clip
     "evaluate": ("evaluate",),  # figures on another data spec
     "inside": ("inside",),  # the Inside tab's states of one sample of the window's loaded data
+    "onnx": ("export_graph",),  # an ONNX graph of the model, with inputs to verify it on (engine.model_export)
 }
 # a time step of the 2-D sweeps' gradient curve: one grid row of the top→bottom sweep (engine/gradients.py)
 SWEEP_STEPS = "sweep rows"

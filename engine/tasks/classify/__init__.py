@@ -26,7 +26,7 @@ SPEC = TaskSpec(
     metric_labels={"accuracy": "accuracy"},
     result_view="gallery", live_view="draw",
     snapshots=("hidden", "grad_norms", "prediction", "trajectories"),
-    capabilities=frozenset({"classify_image", "inspect", "trajectories", "evaluate", "inside"}),
+    capabilities=frozenset({"classify_image", "inspect", "trajectories", "evaluate", "inside", "onnx"}),
     checkpoint_info=("image_shape", "classes", "class_names", "read", "mean", "std"),
     parameters=parameter_count,
     guide=TaskGuide(

@@ -75,3 +75,41 @@ class Predictor(LoadedModel):
         """A "hidden" Snapshot (prediction + per-step states) for one (H, W, C) image."""
         prepared, _ = self.prepare(image[None])
         return self.task.probe_image(self.model, prepared[0], label, self.info, self.device, index)
+
+    def export_graph(self):
+        """The classifier for engine.model_export: images prepared as `prepare` does -> logits and probabilities,
+        any batch size (the image size is the training one: the recurrence reads rows of its width)."""
+        from engine.export_graph import ExportGraph, PlainOutputs, seeded_images
+
+        c, h, w = self.info["image_shape"]
+
+        def prepared(count: int, seed: int) -> dict:
+            images = seeded_images(count, h + 5, w + 3, c, seed).astype(np.float32) / 255  # conformed to h x w
+            return {"images": np.ascontiguousarray(self.prepare(images)[0].transpose(0, 3, 1, 2), np.float32)}
+
+        batch = {0: "batch"}
+        return ExportGraph(
+            PlainOutputs(self.model, lambda logits: (logits, torch.softmax(logits, 1))), prepared(2, 0),
+            [prepared(5, 1), prepared(1, 2)], ("logits", "probabilities"),
+            {"images": batch, "logits": batch, "probabilities": batch},
+            f"images: float32 (batch, {c}, {h}, {w}) in [0, 1], {'grey' if c == 1 else 'RGB'}, resized to {w}x{h}"
+            f" and with {'light ink on a dark' if self.info.get('dark_background', True) else 'dark ink on a light'}"
+            " background as in training (the model normalises inside); logits and probabilities: (batch, "
+            f"{len(self.class_names)}) in the order of class_names",
+            score=self.score_exported)
+
+    def score_exported(self, spec: str, run) -> dict:
+        """Accuracy on the spec's test split of this model in torch and of `run` (an ONNX session's run on
+        {"images": batch}), the images prepared as `evaluate` prepares them."""
+        images, labels = self.test_data(spec)
+        truth = labels.numpy()
+        torch_answers, onnx_answers = [], []
+        for start in range(0, len(images), self.EVAL_BATCH):
+            batch = images[start:start + self.EVAL_BATCH].float()
+            with torch.no_grad():
+                torch_answers.append(self.model(batch.to(self.device)).argmax(1).cpu().numpy())
+            onnx_answers.append(run({"images": batch.numpy()})[0].argmax(1))
+        torch_answers, onnx_answers = np.concatenate(torch_answers), np.concatenate(onnx_answers)
+        return {"samples": len(truth), "torch_accuracy": float((torch_answers == truth).mean()),
+                "onnx_accuracy": float((onnx_answers == truth).mean()),
+                "same_predictions": int((torch_answers == onnx_answers).sum())}

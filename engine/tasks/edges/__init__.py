@@ -56,7 +56,7 @@ SPEC = TaskSpec(
     sample_units="training images", steps=SWEEP_STEPS,
     result_view="edge_compare", live_view="video_edges",
     snapshots=("edge_map", "pr_curve", "sweeps", "grad_norms"),
-    capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate", "inside"}),
+    capabilities=frozenset({"edge_maps", "live_map", "edge_video", "benchmark", "evaluate", "inside", "onnx"}),
     checkpoint_info=("train_size", "scale", "width", "mean", "std", "target"),
     parameters=parameter_count,
     guide=TaskGuide(

@@ -108,3 +108,28 @@ class EdgePredictor(LoadedModel):
             raise DataError(f"{spec} has no edge annotations to score against.",
                             "Evaluate on bsds:DIR or pairs:IMGDIR,EDGEDIR.")
         return test
+
+    def export_graph(self):
+        """The edge detector for engine.model_export: images prepared as `live_map` prepares a frame (turned
+        landscape, resized by the training scale) -> the fused edge probability and all four outputs' logits;
+        any batch size and image size."""
+        import torch
+
+        from engine.export_graph import ExportGraph, PlainOutputs, seeded_images
+        from engine.tasks.edges.task import scaled_input
+        from engine.tasks.edges.targets import landscape
+
+        def prepared(count: int, height: int, width: int, seed: int) -> dict:
+            images = [scaled_input(landscape(image)[0], self.info) for image in seeded_images(count, height, width,
+                                                                                               3, seed)]
+            return {"images": np.stack(images)}
+
+        free = {0: "batch", 2: "height", 3: "width"}
+        return ExportGraph(
+            PlainOutputs(self.model, lambda logits: (torch.sigmoid(logits[:, :1]), logits)), prepared(2, 96, 128, 0),
+            [prepared(3, 120, 160, 1), prepared(1, 72, 100, 2)], ("edges", "logits"),
+            {"images": free, "edges": free, "logits": free},
+            "images: float32 (batch, 3, height, width) RGB in [0, 1], landscape (turn a portrait image first), "
+            f"resized by the training scale {float(self.info['scale']):g} (the model normalises inside); edges: "
+            "(batch, 1, height, width) edge probability; logits: (batch, 4, height, width), the fused map then the "
+            "local, half-resolution and recurrent context branches")

@@ -203,13 +203,20 @@ class EdgesTask(Task):
         total = torch.zeros(1, 1, h, w)
         factors = info.get("test_scales", [1.0])
         for factor in factors:
-            scale = float(info["scale"]) * float(factor)
-            small = targets.resize_image(upright, (max(8, round(h * scale)), max(8, round(w * scale))))
-            x = torch.from_numpy(small.transpose(2, 0, 1).astype(np.float32) / 255)[None].to(device)
+            x = torch.from_numpy(scaled_input(upright, info, factor))[None].to(device)
             prob = torch.sigmoid(model(x)[:, :1].float())
             total += F.interpolate(prob, size=(h, w), mode="bilinear", align_corners=False).cpu()
         prob = (total / len(factors))[0, 0].numpy()
         return np.ascontiguousarray(prob.T if turned else prob)
+
+
+def scaled_input(upright: np.ndarray, info: dict, factor: float = 1.0) -> np.ndarray:
+    """A landscape uint8 (H, W, 3) RGB image as the model reads it: float32 (3, h, w) in [0, 1], resized by the
+    training `scale` times `factor` (at least 8 pixels a side)."""
+    h, w = upright.shape[:2]
+    scale = float(info["scale"]) * float(factor)
+    small = targets.resize_image(upright, (max(8, round(h * scale)), max(8, round(w * scale))))
+    return small.transpose(2, 0, 1).astype(np.float32) / 255
 
 
 def balanced_bce(logits: torch.Tensor, target: torch.Tensor, side_weight: float = SIDE_WEIGHT) -> torch.Tensor:

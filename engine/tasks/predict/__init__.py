@@ -52,7 +52,7 @@ SPEC = TaskSpec(
     sample_units="training sequences", steps="frames",
     result_view="frames",
     snapshots=("frames", "frame_states", "grad_norms"),
-    capabilities=frozenset({"rollout", "evaluate", "inside"}),
+    capabilities=frozenset({"rollout", "evaluate", "inside", "onnx"}),
     checkpoint_info=("context", "horizon", "channels", "size", "patch", "kernel"),
     parameters=parameter_count,
     guide=TaskGuide(

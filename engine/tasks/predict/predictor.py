@@ -111,3 +111,33 @@ class FramesPredictor(LoadedModel):
         data = splits.test or splits.train
         frames = torch.from_numpy(data.frames)
         return frames, frames
+
+    def export_graph(self):
+        """One step of the model for engine.model_export (engine/tasks/predict/onnx_step.py): a frame and every
+        layer's state -> the next frame and the new states; any batch size, the training frame size."""
+        from engine.export_graph import ExportGraph, seeded_images
+        from engine.tasks.predict.onnx_step import FrameStep
+
+        step = FrameStep(self.model.cpu()).eval()
+        c, (h, w) = int(self.info["channels"]), self.info["size"]
+
+        def prepared(batch: int, read: int, seed: int) -> dict:
+            clips = seeded_images(batch * (read + 1), h, w, c, seed).reshape(read + 1, batch, h, w, c)
+            frames = np.ascontiguousarray(clips.transpose(0, 1, 4, 2, 3), np.float32) / 255
+            states = step.zero_states(batch)
+            if read:  # the states after reading `read` frames, as in the middle of a rollout
+                states = step.run(frames[:read], states)[1]
+            return {"frame": frames[read], **dict(zip(step.state_names(), states))}
+
+        names = step.state_names()
+        batch = {0: "batch"}
+        return ExportGraph(
+            step, prepared(2, 2, 0), [prepared(3, 3, 1), prepared(1, 0, 2)],
+            ("prediction", *[f"{name}_next" for name in names]),
+            {name: batch for name in ["frame", "prediction", *names, *[f"{n}_next" for n in names]]},
+            f"frame: float32 (batch, {c}, {h}, {w}) in [0, 1]; {', '.join(names)}: float32 (batch, "
+            f"{self.model.stack.hidden}, {h // self.model.patch}, {w // self.model.patch}) per layer (h: hidden, c: "
+            "a ConvLSTM's cell), zeros before the first frame; prediction: the next frame (clip it to [0, 1]); "
+            f"*_next: the states after this frame. A rollout reads the {self.context} context frames, then feeds "
+            "each clipped prediction back as the next frame",
+            metadata={"context": str(self.context), "state_names": ",".join(names)})

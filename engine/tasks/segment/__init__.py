@@ -44,7 +44,7 @@ SPEC = TaskSpec(
                    "fg_iou": "foreground IoU", "dice": "Dice"},
     steps=SWEEP_STEPS, result_view="masks",
     snapshots=("mask", "mask_scores", "sweeps", "grad_norms"),
-    capabilities=frozenset({"masks", "evaluate", "inside"}),
+    capabilities=frozenset({"masks", "evaluate", "inside", "onnx"}),
     checkpoint_info=("train_size", "classes", "class_names", "colours", "width", "patch", "mean", "std"),
     parameters=parameter_count,
     guide=TaskGuide(

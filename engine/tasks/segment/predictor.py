@@ -77,3 +77,25 @@ class SegmentPredictor(LoadedModel):
             raise DataError(f"{spec} has {len(data.class_names)} classes but the model has {self.info['classes']}.",
                             "Evaluate on data with the model's classes: " + ", ".join(self.class_names) + ".")
         return test_split(data.test or data.train, self.info["train_size"])
+
+    def export_graph(self):
+        """The segmenter for engine.model_export: images resized to the training size as `mask` does -> logits and
+        class probabilities at that size; any batch size and image size."""
+        import torch
+
+        from engine.export_graph import ExportGraph, PlainOutputs, seeded_images
+
+        def prepared(count: int, size: tuple[int, int], seed: int) -> dict:
+            images = [cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+                      for image in seeded_images(count, 90, 130, 3, seed)]
+            return {"images": np.ascontiguousarray(np.stack(images).transpose(0, 3, 1, 2), np.float32) / 255}
+
+        h, w = (int(v) for v in self.info["train_size"])
+        free = {0: "batch", 2: "height", 3: "width"}
+        return ExportGraph(
+            PlainOutputs(self.model, lambda logits: (logits, torch.softmax(logits, 1))), prepared(2, (h, w), 0),
+            [prepared(3, (h, w), 1), prepared(1, (h * 3 // 4 + 3, w + 8), 2)], ("logits", "probabilities"),
+            {"images": free, "logits": free, "probabilities": free},
+            f"images: float32 (batch, 3, height, width) RGB in [0, 1], resized to the training size {w}x{h} "
+            "(area interpolation; the model normalises inside); logits and probabilities: (batch, classes, height, "
+            "width) in the order of class_names (resize the logits back to the image, then argmax)")
