@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from engine.cli_flags import config_from_args, option_flags, train_flags
@@ -61,10 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_train(args) -> int:
-    from engine.cli_messages import check_data_fits, report_skipped, skipped_json
+    """Train one run; under torchrun this process is one rank of a data-parallel run (engine/distributed.py)."""
+    from engine import distributed
+
+    world = distributed.start()  # SOLO unless torchrun started this process
+    try:
+        code = _train(args, world)
+    except distributed.MainRankFailed:  # rank 0 says why
+        code = 2
+    if world.distributed and code:
+        # a rank that stops because another was lost leaves at once: torch's own exit would wait on the dead
+        # peer's connections until torchrun kills it
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    world.finish()
+    return code
+
+
+def _train_config(args):
+    """The run's settings, checked (and its folder, for a new run): on rank 0 alone, handed to the others."""
+    from engine.cli_messages import check_data_fits
     from engine.config import RunConfig
-    from engine.progress_bar import ProgressBar
-    from engine.training import Trainer
 
     if args.resume:
         config = resume_config(args)
@@ -77,20 +96,34 @@ def cmd_train(args) -> int:
         from engine.output_plan import check_run_folder
 
         check_run_folder(config.out, config.data, args.overwrite)
-    trainer = Trainer(config, ProgressBar(), resume=bool(args.resume))
+    return config
+
+
+def _train(args, world) -> int:
+    from engine.cli_messages import report_skipped, skipped_json
+    from engine.progress_bar import ProgressBar
+    from engine.training import Trainer
+
+    config = world.from_main(lambda: _train_config(args))
+    trainer = Trainer(config, ProgressBar() if world.is_main else None, resume=bool(args.resume))
     result = trainer.run()
+    if not world.is_main:  # rank 0 reports the run; another rank speaks only of a rank it lost
+        if result["reason"] == "interrupted":
+            print(f"error: {result['message']}\nhint: {result['hint']}", file=sys.stderr)
+        return 2 if result["reason"] in ("failed", "interrupted") else 0
     skipped = list(trainer.prepared.skipped) if trainer.prepared is not None else []
     report_skipped(skipped, args.verbose)
-    if result["reason"] == "failed":
+    if result["reason"] in ("failed", "interrupted"):
         return 2
     if args.json:
         # the test figures also under their plain names (ods, miou, ...), as the issues and papers name them
         metrics = {**{k[5:]: v for k, v in result["metrics"].items() if k.startswith("test_")}, **result["metrics"]}
+        ranks = {"ranks_agree": world.ranks_agree} if world.distributed else {}
         print(json.dumps({"task": config.task, "cell": config.cell, "device": result["device"],
                           "epochs": result["epochs"], "seconds": round(result["seconds"], 2),
                           "samples_per_s": round(result["samples_per_s"], 1), "parameters": result["parameters"],
                           "metrics": metrics, "checkpoint": result["checkpoint"], "run": config.out,
-                          "skipped": skipped_json(skipped)}))
+                          "world_size": world.size, **ranks, "skipped": skipped_json(skipped)}))
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from engine import device as devices
+from engine import distributed
 from engine.config import RunConfig
 from engine.errors import UserError
 from engine.events import Failed, Finished, Metrics, Started, plain
@@ -50,9 +50,14 @@ class Trainer(RunControl):
     def __init__(self, config: RunConfig, on_event=None, progress_every_s: float = 0.2,
                  snapshot_every_s: float = 1.0, log_points_per_epoch: int = 20, splits=None,
                  measure_gradients: bool = True, resume: bool = False):
-        super().__init__(on_event)
+        # under torchrun this is one rank of a data-parallel run (engine/distributed.py): only rank 0 sends
+        # events and writes the run folder
+        self.world = distributed.current()
+        super().__init__(on_event if self.world.is_main else None)
         self.resuming = resume  # go on from config.out's last.ckpt (engine/runs/resume.py)
-        self._journal = RunJournal(Path(config.out), config.to_dict(), resumed=resume) if config.out else None
+        out = config.out if self.world.is_main else ""
+        self._journal = RunJournal(Path(out), config.to_dict(), resumed=resume, world_size=self.world.size,
+                                   ranks=self.world.peers) if out else None
         if self._journal is not None:  # every event also goes to the run folder, behind the same gate
             self._gate.on_event = self._journal.tee(self.on_event)
         self.config = config
@@ -61,7 +66,7 @@ class Trainer(RunControl):
         self.snapshot_every_s = snapshot_every_s
         self.log_points_per_epoch = log_points_per_epoch
         self.measure_gradients = measure_gradients  # gradients through time (engine.gradients), throttled
-        self._record.out = Path(config.out) if config.out else None
+        self._record.out = Path(out) if out else None
         self._hooks: list = []
         self._handlers = Handlers()
         self._gradients: GradientMeasurement | None = None
@@ -90,6 +95,9 @@ class Trainer(RunControl):
         that made the task's own code fail (NaN in a metric, an argmax, a histogram), or a bug."""
         if self._gate.aborted.is_set():  # whatever the abort interrupted (e.g. the data loader's "cancelled")
             return self._aborted(start)
+        lost = self.world.explain(error, f"at epoch {self._record.epoch}, step {self._record.step}")
+        if lost is not None:  # another rank of a data-parallel run is gone: interrupted, not failed
+            return self._fail(lost, start, "interrupted")
         if isinstance(error, UserError):
             return self._fail(error, start)
         if is_out_of_memory(error):
@@ -105,13 +113,13 @@ class Trainer(RunControl):
         return self._fail(UserError(f"Training failed: {type(error).__name__}: {error}",
                                     "This is a bug in RNN Vision Lab; the log has the details."), start)
 
-    def _fail(self, error: UserError, start: float) -> dict:
+    def _fail(self, error: UserError, start: float, reason: str = "failed") -> dict:
         try:
             self._gate.emit(Failed(error.message, error.hint))
             kept = self._record.kept_path
-            result = {"reason": "failed", "message": error.message, "hint": error.hint, "metrics": {},
+            result = {"reason": reason, "message": error.message, "hint": error.hint, "metrics": {},
                       "checkpoint": kept, "seconds": time.perf_counter() - start, "samples_per_s": 0.0}
-            self._gate.emit(Finished("failed", {}, kept, result["seconds"], 0.0))
+            self._gate.emit(Finished(reason, {}, kept, result["seconds"], 0.0))
             return result
         except Aborted:
             return self._aborted(start)
@@ -138,12 +146,13 @@ class Trainer(RunControl):
         if out:  # before any data is read: a bad --out is said at once
             self._gate.write(prepare_run_folder, out)
             self._journal.ready = True
-        resumed = self._resume_point(out) if self.resuming else None  # refused before the folder changes
+        # refused before the folder changes; rank 0 reads it and hands it to the other ranks
+        resumed = self.world.from_main(lambda: self._resume_point(out)) if self.resuming else None
         if out:  # the run reads as a run from now on (interrupted, if it is killed before it starts training)
             self._gate.write(cfg.save, out / "config.json")
             self._gate.write(self._journal.begin)
         seed_everything(cfg.seed)
-        policy = devices.resolve(cfg.device, cfg.threads)
+        policy = self.world.resolve_device(cfg)
         task = registry.get(cfg.task)
         prepared = self._prepare(task, cfg)
         check_training_fits(task, cfg, prepared.info, policy.device, self.measure_gradients)
@@ -159,6 +168,7 @@ class Trainer(RunControl):
         self._handlers = self._make_handlers(cfg)
         if resumed is not None:
             self._resume(run, resumed)
+        run.step_model = self.world.wrap(model)  # DistributedDataParallel on several ranks, else the model
         self._gate.emit(Started(cfg.to_dict(), policy.description, sum(p.numel() for p in model.parameters()),
                                 len(train_x), len(prepared.val[0]) if prepared.val else 0,
                                 len(prepared.test[0]) if prepared.test else 0, steps_per_epoch))
@@ -188,7 +198,7 @@ class Trainer(RunControl):
                     ProbeSnapshots(gate, self._probe, self.snapshot_every_s), self._gradients,
                     Checkpointing(gate, self._record), CsvHistory(gate), EarlyStopping(cfg.patience),
                     ResumePoint(gate, self._handler_states), self._journal]
-        return Handlers(h for h in handlers if h is not None)
+        return Handlers(self.world.keep_handlers([h for h in handlers if h is not None]))
 
     def _handler_states(self) -> dict:
         return {type(h).__name__: state for h in self._handlers if (state := h.resume_state()) is not None}
@@ -211,14 +221,15 @@ class Trainer(RunControl):
             state = payload["handlers"].get(type(handler).__name__)
             if state is not None:
                 handler.restore(state)
-        if (run.out / "model.ckpt").is_file():
+        if run.out and (run.out / "model.ckpt").is_file():
             self._record.kept_path, self._record.kept_epoch = str(run.out / "model.ckpt"), run.best.epoch
 
     # ---- training ----
     def _train_epoch(self, run: RunState, epoch: int) -> bool:
         """One pass over the training data; False when stop() ended it."""
         run.model.train()
-        order = torch.randperm(len(run.train_x), generator=run.generator)
+        order = torch.randperm(len(run.train_x), generator=run.generator)  # the same on every rank
+        self.world.seed_epoch(run.cfg.seed, epoch)
         meter = TrainMeter(run.policy.device)
         run.epoch_tick = time.perf_counter()
         self._phases.enter("training")
@@ -244,18 +255,20 @@ class Trainer(RunControl):
 
     def _train_batch(self, run: RunState, meter: TrainMeter, index, epoch: int, last_step: bool) -> torch.Tensor:
         policy, task = run.policy, run.task
-        x = run.train_x[index].to(policy.device, non_blocking=policy.pin_memory)
-        y = run.train_y[index].to(policy.device, non_blocking=policy.pin_memory)
+        share = self.world.share(index)  # this rank's part of the global batch (all of it on one process)
+        x = run.train_x[share.index].to(policy.device, non_blocking=policy.pin_memory)
+        y = run.train_y[share.index].to(policy.device, non_blocking=policy.pin_memory)
         x, y = task.augment_batch(x, y, run.cfg)
         self._handlers.call("on_step_start", run, epoch, x, y, last_step)
-        loss, output = train_step(run.model, task.loss, x, y, run.optimisation)
+        loss, output = train_step(run.step_model, share.loss_fn(task.loss), x, y, run.optimisation)
         run.global_step += 1
         run.trained += len(index)
-        meter.add(loss, len(index), task.batch_stats(output.detach(), y))
+        meter.add(*share.counted(loss, task.batch_stats(output.detach(), y)))
         return loss
 
     def _log_point(self, run: RunState, meter: TrainMeter, epoch: int) -> None:
         """A train Metrics event for the steps since the last one (after the handlers saw their mean loss)."""
+        self.world.reduce_point(meter)  # every rank's sums, on several ranks
         mean_loss = meter.point_loss()
         self._handlers.call("on_log_point", run, epoch, mean_loss)
         metrics = meter.end_point(run.task, mean_loss, run.optimisation.lr)
@@ -276,8 +289,10 @@ class Trainer(RunControl):
     def _validate(self, run: RunState, epoch: int, row: dict) -> dict | None:
         if run.prepared.val is None:
             return None
-        metrics, _ = evaluate_split(run.task, run.model, run.prepared.val, run.policy.device, run.cfg.batch,
-                                    self._phases.reporter("validating"))
+        # on rank 0 alone, its figures handed to every rank (all must choose the same best epoch)
+        metrics = self.world.from_main(lambda: evaluate_split(run.task, run.model, run.prepared.val,
+                                                              run.policy.device, run.cfg.batch,
+                                                              self._phases.reporter("validating"))[0])
         self._handlers.call("on_validation_end", run, epoch, metrics)
         self._gate.emit(Metrics("val", epoch, run.global_step, metrics))
         row.update({f"val_{k}": v for k, v in metrics.items()})

@@ -16,7 +16,7 @@ RUNS_ENV = "RNN_VISION_LAB_RUNS"  # the runs folder, for tests and for users who
 APP_NAME = "rnn-vision-lab"
 STATUSES = ("running", "finished", "stopped", "failed", "interrupted")
 ENDINGS = {"done": "finished", "early_stop": "finished", "stopped": "stopped", "failed": "failed",
-           "aborted": "interrupted"}
+           "aborted": "interrupted", "interrupted": "interrupted"}  # interrupted: a data-parallel run lost a rank
 # a writer on another host is trusted to be alive while it wrote run.json this recently (it does so at least
 # every HEARTBEAT_S while it trains)
 HEARTBEAT_S = 10.0

@@ -51,9 +51,11 @@ def save_arrays(path: Path, arrays: dict) -> None:
 
 
 class RunJournal(Handler):
-    def __init__(self, out: Path, config: dict, resumed: bool = False, world_size: int = 1):
+    def __init__(self, out: Path, config: dict, resumed: bool = False, world_size: int = 1,
+                 ranks: list | None = None):
         self.out, self.config = Path(out), config
         self.resumed, self.world_size = resumed, world_size
+        self.ranks = list(ranks or [])  # a data-parallel run's ranks: [{"rank", "host", "pid"}]
         self.ready = False  # the folder exists and can be written (the Trainer made it): nothing before that
         self.gate = None  # the run's EventGate (the handler's writes pass it; the tap's are behind it already)
         self.record: dict | None = None
@@ -109,6 +111,8 @@ class RunJournal(Handler):
             keep = ("started", "name", "tags", "best", "epochs_done", "device")
             record.update({k: old[k] for k in keep if k in old}, resumes=int(old.get("resumes", 0)) + 1)
         record["world_size"] = self.world_size
+        if self.ranks:
+            record["ranks"] = self.ranks
         self.record = record
         self._save_record()
 

@@ -72,6 +72,7 @@ class RunState:
     seconds_before: float = 0.0  # a resumed run's seconds (metrics.csv) when it was resumed
     first_epoch: int = 1  # a resumed run goes on after the epoch its last.ckpt holds (engine/runs/resume.py)
     test_skipped: bool = False  # the user skipped the test (RunControl.skip_test)
+    step_model: torch.nn.Module | None = None  # what train_step calls: the model, or its DistributedDataParallel
 
     @property
     def sign(self) -> float:  # -1 for a selection metric where lower is better (predict's mse_per_frame)
