@@ -1,4 +1,4 @@
-"""RNN Vision Lab. `python main.py` opens the window; `python main.py train|evaluate|predict|compare|runs|export
+"""RNN Vision Lab. `python main.py` opens the window; `python main.py train|evaluate|predict|compare|runs|export|sweep
 ...` runs headless.
 
 The headless path never imports Qt, so it runs on servers with no display libraries. Anything else first
@@ -9,7 +9,7 @@ would ignore it, and with no display wait forever).
 import difflib
 import sys
 
-COMMANDS = ("train", "evaluate", "predict", "compare", "runs", "export")
+COMMANDS = ("train", "evaluate", "predict", "compare", "runs", "export", "sweep")
 HEADLESS = COMMANDS + ("-h", "--help")
 # QGuiApplication / QApplication options (Qt 6 docs, including the X11 ones); Qt reads -name or --name
 QT_OPTIONS = {"platform", "platformpluginpath", "platformtheme", "plugin", "qmljsdebugger", "qwindowgeometry",

@@ -13,6 +13,7 @@ from engine.errors import UserError
 from engine.export_cli import add_export_parser
 from engine.predict_cli import add_predict_parser
 from engine.runs_cli import add_runs_parser, default_out, resume_config
+from engine.sweep_cli import add_sweep_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_parser(sub, flags)
     add_runs_parser(sub)
     add_export_parser(sub)
+    add_sweep_parser(sub, flags)
     train.set_defaults(run=cmd_train)
     evaluate.set_defaults(run=cmd_evaluate)
     return parser
