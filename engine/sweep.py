@@ -117,15 +117,23 @@ def work(study, trials: int | None = None, worker: int = 0, threads: int = 0, sa
     return ran
 
 
-def start_workers(storage_url: str, name: str, jobs: int, threads: int) -> list[subprocess.Popen]:
-    """`jobs` worker processes (`main.py sweep --join`), each running trials until the study holds its number
-    (a worker that joins from elsewhere shares them)."""
+def cli_command(*args: str) -> tuple[list[str], dict]:
+    """(argv, env) that run `main.py ARGS` with this Python, wherever the project is installed."""
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     code = "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"
-    return [subprocess.Popen([sys.executable, "-c", code, "sweep", "--join", storage_url, "--study", name,
-                              "--threads", str(threads), "--worker", str(worker)], env=env)
-            for worker in range(jobs)]
+    return [sys.executable, "-c", code, *map(str, args)], env
+
+
+def start_workers(storage_url: str, name: str, jobs: int, threads: int) -> list[subprocess.Popen]:
+    """`jobs` worker processes (`main.py sweep --join`), each running trials until the study holds its number
+    (a worker that joins from elsewhere shares them)."""
+    workers = []
+    for worker in range(jobs):
+        argv, env = cli_command("sweep", "--join", storage_url, "--study", name, "--threads", str(threads),
+                                "--worker", str(worker))
+        workers.append(subprocess.Popen(argv, env=env))
+    return workers
 
 
 def summary(study) -> dict:

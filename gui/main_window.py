@@ -15,6 +15,7 @@ from gui.closing import WindowCloser
 from gui.data_refit import DataRefit
 from gui.dialogs import Dialogs
 from gui.edge_results import EdgeResults
+from gui.elsewhere_actions import ElsewhereActions
 from gui.evaluate import Evaluator
 from gui.field_keys import FieldKeys
 from gui.frames_page import FramesPage
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         a, c = self.actions_by_name, self.controller
         a["quit"].triggered.connect(self.ask_to_quit)
         a["compare"].triggered.connect(self.open_compare)
+        self.elsewhere = ElsewhereActions(self, a, lambda: {**self.model_panel.config(), "data": self.session.spec})
         a["export_gradients"].triggered.connect(
             lambda: c.export("gradients", self.gates.gradients.export_png, "PNG (*.png)"))
         a["export_masks"].triggered.connect(self.segment_page.export_masks)

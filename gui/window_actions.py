@@ -35,6 +35,9 @@ ACTIONS = {
               "space)"),
     "stop": ("Stop", "Esc", "Stop training and keep the best model so far (Esc; in a text or number field the "
              "first Esc leaves the field)"),
+    "run_elsewhere": ("Run &elsewhere…", None, "Write a job folder that trains this run on GPUs or a Slurm cluster "
+                      "(torchrun, sbatch), and watch it in the Runs browser"),
+    "sweep": ("S&weep…", None, "Train many runs over a search space of settings (an Optuna study) and compare them"),
     "evaluate": ("&Evaluate", "Ctrl+E", "Evaluate the loaded model on the loaded data's test split (Ctrl+E)"),
     "bigger": ("Bigger plot fonts", "Ctrl++", "For projectors"),
     "smaller": ("Smaller plot fonts", "Ctrl+-", ""),
@@ -48,7 +51,7 @@ MENUS = {
               "export_curves", "export_metrics", "export_gallery", "export_confusion", "export_edges",
               "export_edge_video", "export_masks", "export_frames", "export_gradients", None, "skipped", None,
               "quit"],
-    "&Train": ["train", "pause", "stop", None, "evaluate", "compare"],
+    "&Train": ["train", "pause", "stop", None, "evaluate", "compare", None, "sweep", "run_elsewhere"],
     "&View": ["bigger", "smaller"],
     "&Help": ["guide", "shortcuts", None, "about"],
 }
