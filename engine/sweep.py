@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -155,10 +154,6 @@ def trial_row(trial) -> dict:
             "run": trial.user_attrs.get("run", ""), "worker": trial.user_attrs.get("worker", ""),
             "test": trial.user_attrs.get("test", {}), "message": trial.user_attrs.get("message", ""),
             "seconds": (end - start).total_seconds() if start and end else None}
-
-
-def worker_name(worker: int | None) -> str:
-    return f"{socket.gethostname()}:{os.getpid()}" + (f" (worker {worker})" if worker is not None else "")
 
 
 def wait_for(workers: list[subprocess.Popen], poll_s: float = 0.5) -> list[int]:

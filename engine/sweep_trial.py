@@ -2,6 +2,8 @@
 folder in the sweep's folder; its value is the run's best validation figure (engine/sweep.py)."""
 from __future__ import annotations
 
+import os
+import socket
 import time
 from pathlib import Path
 
@@ -30,7 +32,6 @@ class Objective:
     def __call__(self, trial) -> float:
         import optuna
 
-        from engine.sweep import worker_name
         from engine.sweep_space import apply, suggest
         from engine.training import Trainer
 
@@ -38,7 +39,7 @@ class Objective:
         out = self.folder / f"trial-{trial.number:04d}"
         config = apply(values, self.base).replace(out=str(out), threads=self.threads or self.base.threads)
         trial.set_user_attr("run", str(out))
-        trial.set_user_attr("worker", worker_name(None))
+        trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         shown = ", ".join(f"{k}={_short(v)}" for k, v in values.items())
         self.say(f"trial {trial.number}: {shown}")
         pruned = []
