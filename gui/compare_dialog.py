@@ -17,6 +17,7 @@ from engine.tasks import registry
 from gui import screen_fit
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
+from gui.figure_actions import FigureExports
 from gui.run_status import clock
 from gui.step_axis import axis_label
 from gui.views.compare_view import CompareView
@@ -89,6 +90,9 @@ class CompareDialog(QDialog):
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.view.exportRequested.connect(self.export_report)
+        self.figures = FigureExports(dialogs, lambda: session.spec, self)  # the plots as PNG / SVG
+        self.figures.add("Cell comparison", self.view.figure)
+        self.view.figureRequested.connect(self.figures.choose)
 
         self.result = None  # Comparison.run()'s dict once a comparison ended
         self.live: LiveRuns | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 
 from gui.exports import check_single_file
+from gui.figure_actions import FigureExports
 from gui.model_exporter import ModelExporter
 
 
@@ -16,6 +17,7 @@ class ExportActions(QObject):
         video.failed.connect(lambda message, hint: dialogs.error("Video edges", message, hint))
         video.exported.connect(self.video_written)
         self.model_exporter = ModelExporter(session, dialogs, self)  # File ▸ Export model…
+        self.figures = FigureExports(dialogs, lambda: session.spec, self)  # File ▸ Export figure…
 
     def export(self, what: str, writer, filters: str) -> None:
         """Ask where, then `writer(path)`; a writer raising OSError or returning False gives a dialog."""

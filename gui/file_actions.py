@@ -75,6 +75,9 @@ class Controller(QObject):
         self.models = ModelActions(session, views.model_panel, dialogs, views.live, views.video, self)
         self.training = TrainingActions(session, views.model_panel, actions, dialogs, tabs, self)
         self.exports = ExportActions(session, dialogs, views.edge_compare, views.video, self)
+        self.exports.figures.add("Training curves", views.curves.figure)
+        self.exports.figures.add("Confusion matrix", views.confusion.figure)
+        self.exports.figures.add("Precision-recall curves", views.edge_compare.pr_figure)
         self.data.taskShown.connect(self.taskShown)
         self._connect(session, actions)
         self.devicesFound.connect(self.on_devices)
@@ -90,7 +93,7 @@ class Controller(QObject):
             "train": t.train, "pause": t.toggle_pause, "stop": session.stop,
             "save_model": m.save_model, "load_model": m.load_model, "save_config": m.save_config,
             "load_config": m.load_config, "export_edges": e.export_edges, "export_edge_video": e.export_edge_video,
-            "export_model": e.model_exporter.choose,
+            "export_model": e.model_exporter.choose, "export_figure": e.figures.choose,
             "bigger": lambda: self.font_step(2), "smaller": lambda: self.font_step(-2), "about": self.about,
             "shortcuts": lambda: self.show_help("shortcuts"), "guide": lambda: self.show_help("guide"),
         }.items():

@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
         a["export_gradients"].triggered.connect(
             lambda: c.export("gradients", self.gates.gradients.export_png, "PNG (*.png)"))
         a["export_masks"].triggered.connect(self.segment_page.export_masks)
+        c.exports.figures.add("Gradient through time", self.gates.gradients.figure)  # File ▸ Export figure…
+        c.exports.figures.add("Trajectories", self.gates.trajectories.figure)
         a["export_frames"].triggered.connect(lambda: self.frames_page.export_video("mp4"))
         for name in ("bigger", "smaller"):
             a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))

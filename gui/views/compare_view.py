@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.views.grad_curve import (CELL_ORDER, GradientCurveView, cell_color, cell_name, fit_axes,
                                   gradient_ratio, orders_words, ratio_meaning, ratio_text)
+from gui.views.figure_export import Figure, snapshot, write
 from gui.views.loss_plot import GridAxis
 
 COLUMNS = ("cell", "parameters", "training\ntime", "best validation\naccuracy", "test\naccuracy",
@@ -187,6 +188,7 @@ class CompareView(QtWidgets.QWidget):
     """Several runs side by side: curves on top, table and verdict below, an export button."""
 
     exportRequested = QtCore.Signal()
+    figureRequested = QtCore.Signal()  # Export figure…: the plots as PNG / SVG
 
     def __init__(self, font_size: float = 12, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -214,6 +216,9 @@ class CompareView(QtWidgets.QWidget):
         self.export_button = QtWidgets.QPushButton("Export report…")
         self.export_button.setToolTip("Save the plots, the table and the verdict as one report")
         self.export_button.clicked.connect(self.exportRequested)
+        self.figure_button = QtWidgets.QPushButton("Export figure…")
+        self.figure_button.setToolTip("The three plots and the verdict as PNG or SVG, at a size and DPI you choose")
+        self.figure_button.clicked.connect(self.figureRequested)
 
         plots = QtWidgets.QHBoxLayout()
         plots.setContentsMargins(0, 0, 0, 0)
@@ -225,7 +230,11 @@ class CompareView(QtWidgets.QWidget):
         words = QtWidgets.QHBoxLayout(lower)
         words.setContentsMargins(0, 0, 0, 0)
         words.addWidget(self.verdict, 1)
-        words.addWidget(self.export_button, 0, QtCore.Qt.AlignmentFlag.AlignBottom)
+        buttons = QtWidgets.QVBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.figure_button, self.export_button):
+            buttons.addWidget(button)
+        words.addLayout(buttons)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(top, 3)
         layout.addWidget(self.table)  # as tall as its rows (_fit_table)
@@ -275,16 +284,20 @@ class CompareView(QtWidgets.QWidget):
         for curves in (self.loss, self.accuracy):
             curves.apply_font(font, pt)
         self.gradients.set_font_size(pt)
-        for widget in (self.table, self.verdict, self.export_button):
+        for widget in (self.table, self.verdict, self.export_button, self.figure_button):
             widget.setFont(font)
         self.table.horizontalHeader().setFont(font)
         self.verdict.setMinimumHeight(6 * QtGui.QFontMetrics(font).lineSpacing())
         self._fit_table()
 
+    def figure(self) -> Figure:
+        """Loss, accuracy and gradient curves side by side from their data, the verdict under them."""
+        return Figure([snapshot(self.loss.item), snapshot(self.accuracy.item), snapshot(self.gradients.plot_item())],
+                      self.verdict_text(), columns=3)
+
     def export_png(self, path: str) -> None:
-        """The whole view (plots, table, verdict) as one PNG."""
-        if not self.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        """The figure at the default export size, drawn from the data (the table: File ▸ Export table)."""
+        write(self.figure(), path)
 
     # ---- internals --------------------------------------------------------------------
     def _draw_run(self, run: dict) -> None:

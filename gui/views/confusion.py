@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from gui.views import confusion_render
+from gui.views.figure_export import Painting
 
 BLUE = np.array([8, 69, 148], np.float32)
 RED = np.array([203, 24, 29], np.float32)
@@ -238,6 +239,13 @@ class ConfusionMatrixView(QWidget):
     def export_png(self, path: str) -> bool:
         """The matrix drawn from its numbers at a fixed cell size (confusion_render), not a grab of the panel."""
         return self.export_image().save(str(path), "PNG")
+
+    def figure(self) -> Painting:
+        """The matrix as a drawing for gui.views.figure_export (PNG or SVG at a chosen size)."""
+        k = len(self._matrix)
+        paint, size = confusion_render.drawing(self._matrix, self._names, matrix_colors(self._matrix) if k else
+                                               np.zeros((0, 0, 3), np.uint8), self.title.text())
+        return Painting(paint, size, empty=k == 0)
 
     def export_image(self) -> QImage:
         k = len(self._matrix)

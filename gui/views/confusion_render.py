@@ -20,6 +20,19 @@ def cell_px(classes: int) -> int:
 
 def render(matrix: np.ndarray, names: list[str], colors: np.ndarray, title: str) -> QImage:
     """The matrix (K,K) with its cell colours (K,K,3 uint8) as a white-background RGB image."""
+    paint, (width, height) = drawing(matrix, names, colors, title)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    paint(painter)
+    painter.end()
+    return image
+
+
+def drawing(matrix: np.ndarray, names: list[str], colors: np.ndarray, title: str):
+    """(paint(painter), (width, height)): the matrix drawn on any painter (an image, an SVG) in its own size."""
     k, cell = len(matrix), cell_px(len(matrix))
     label_font, title_font = QFont(), QFont()
     label_font.setPixelSize(max(10, min(16, cell // 3)))
@@ -31,19 +44,17 @@ def render(matrix: np.ndarray, names: list[str], colors: np.ndarray, title: str)
     left = MARGIN + line + 8 + name_px + 8  # axis title, names, gap
     top = MARGIN + QFontMetrics(title_font).height() + 12
     bottom_names = name_px if name_px > cell - 4 else line  # names turn upright when wider than a cell
-    image = QImage(left + k * cell + MARGIN, top + k * cell + 8 + bottom_names + 8 + line + MARGIN,
-                   QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.setFont(title_font)
-    painter.drawText(QRectF(MARGIN, MARGIN, image.width() - 2 * MARGIN, top - MARGIN),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, title)
-    _draw_cells(painter, matrix, colors, left, top, cell, label_font)
-    _draw_names(painter, names, left, top, cell, label_font, bottom_names)
-    painter.end()
-    return image
+    width, height = left + k * cell + MARGIN, top + k * cell + 8 + bottom_names + 8 + line + MARGIN
+
+    def paint(painter: QPainter) -> None:
+        painter.setPen(QColor("black"))
+        painter.setFont(title_font)
+        painter.drawText(QRectF(MARGIN, MARGIN, width - 2 * MARGIN, top - MARGIN),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, title)
+        _draw_cells(painter, matrix, colors, left, top, cell, label_font)
+        _draw_names(painter, names, left, top, cell, label_font, bottom_names)
+
+    return paint, (width, height)
 
 
 def _draw_cells(painter: QPainter, matrix, colors, left: int, top: int, cell: int, font: QFont) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QSplitter, QVBoxLayout, QWidget)
 
+from gui.views.figure_export import Figure, snapshot
 from gui.views.fit_on_show import FitOnShow
 from gui.views.image_utils import to_qimage, to_uint8
 
@@ -208,6 +209,11 @@ class EdgeCompare(FitOnShow, QWidget):
             self.pr_plot.plot(r, p, pen=pg.mkPen(colour, width=2), name=f"{name} ODS {f[best]:.3f}")
             self.pr_plot.plot([r[best]], [p[best]], pen=None, symbol="o", symbolBrush=colour, symbolSize=9)
         self.pr_plot.setVisible(True)
+
+    def pr_figure(self) -> Figure:
+        """The precision-recall curves from their data (gui.views.figure_export)."""
+        return Figure([snapshot(self.pr_plot.getPlotItem())], "Precision against recall over the thresholds, on the "
+                      "test images; the dot on each curve is its best F-measure over the data set (ODS).")
 
     def count(self) -> int:
         """The images computed (the probe and the test images sent or asked for)."""

@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.views.figure_export import Figure, snapshot, write
 from gui.views.loss_plot import GridAxis
 
 # Okabe-Ito colours: told apart by colour-blind viewers and on a washed-out projector.
@@ -266,10 +267,13 @@ class GradientCurveView(QtWidgets.QWidget):
     def is_log_y(self) -> bool:
         return bool(self._item.getAxis("left").logMode)
 
+    def figure(self) -> Figure:
+        """The curves from their data with the caption of the runs shown (gui.views.figure_export)."""
+        return Figure([snapshot(self._item)], self.caption_text() if self._runs else "")
+
     def export_png(self, path: str) -> None:
-        """The plot with its caption, as on screen."""
-        if not self.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        """The figure at the default export size (not a grab of the widget)."""
+        write(self.figure(), path)
 
     # ---- internals --------------------------------------------------------------------
     def _new_run(self, label: str, cell: str) -> _Run:

@@ -11,6 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.views.figure_export import Figure, snapshot, write
+
 # Readable on both dark and light backgrounds; a series keeps its colour across runs.
 SERIES_COLORS = ("#2f7fd0", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 MAX_OLD_RUNS = 8
@@ -248,9 +250,19 @@ class CurvePlot(QtWidgets.QWidget):
         return self._readout.text()
 
     # ---- export -----------------------------------------------------------------------
+    def figure(self) -> Figure:
+        """The plot as data, drawn again for export (gui.views.figure_export), with whose curves these are."""
+        return Figure([snapshot(self._item)], self.runs_caption())
+
+    def runs_caption(self) -> str:
+        """Which run the solid curves are, and which earlier runs the dashed ones."""
+        text = f"Solid: {self._live.label}." if self._live.curves else ""
+        old = [run.label for run in self._old if run.curves]
+        return text + (f" Dashed, faded: earlier runs ({', '.join(old)})." if old else "")
+
     def export_png(self, path: str) -> None:
-        if not self._plot.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        """The figure from its data at the default export size (not a grab of the widget)."""
+        write(self.figure(), path)
 
     def csv_header(self) -> list[str]:
         return ["series", *self._x_keys, "y"]

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import csv
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtWidgets
 
+from gui.views.figure_export import Figure, snapshot, write
 from gui.views.loss_plot import CurvePlot
 
 X_AXES = {"steps": ("step", "training step"), "epochs": ("epoch", "epoch")}
@@ -97,20 +98,14 @@ class TrainingCurves(QtWidgets.QWidget):
         self.loss_plot.set_font_size(pt)
         self.metric_plot.set_font_size(pt)
 
+    def figure(self) -> Figure:
+        """Both plots stacked, from their data, with whose curves they are (gui.views.figure_export)."""
+        return Figure([snapshot(self.loss_plot.plot_item()), snapshot(self.metric_plot.plot_item())],
+                      self.loss_plot.runs_caption())
+
     def export_png(self, path: str) -> None:
-        """Both plots stacked in one image, as they look on screen."""
-        top, bottom = self.loss_plot.plot_widget().grab(), self.metric_plot.plot_widget().grab()
-        for pixmap in (top, bottom):
-            pixmap.setDevicePixelRatio(1.0)  # paint device pixels 1:1 on a HiDPI screen
-        image = QtGui.QImage(max(top.width(), bottom.width()), top.height() + bottom.height(),
-                             QtGui.QImage.Format.Format_ARGB32)
-        image.fill(QtCore.Qt.GlobalColor.white)
-        painter = QtGui.QPainter(image)
-        painter.drawPixmap(0, 0, top)
-        painter.drawPixmap(0, top.height(), bottom)
-        painter.end()
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        """The figure at the default export size, drawn from the data (not a grab of the widgets)."""
+        write(self.figure(), path)
 
     def export_csv(self, path: str) -> None:
         """Columns: plot, series, step, epoch, y (the current run)."""

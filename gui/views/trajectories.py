@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.views import media_icons
+from gui.views.figure_export import Figure, snapshot, write
 from gui.views.hidden_state import READ_ORDERS, probe_image_plot, read_span, show_probe_image, span_path
 from gui.views.grad_curve import fit_axes
 from gui.views.loss_plot import GridAxis
@@ -291,9 +292,17 @@ class TrajectoryView(QtWidgets.QWidget):
         self._hist.setTitle("LSTM forget gate", size=f"{pt}pt")
         self._image_plot.setTitle("what has been read", size=f"{pt}pt")
 
+    def figure(self) -> Figure:
+        """The dots (and an LSTM's forget-gate histogram) at the step shown, from their data, with the view's words."""
+        panels = [snapshot(self._item, f"Hidden states at step {self._t + 1} / {self._points.shape[1]}")]
+        if self._hist_plot.isVisibleTo(self):
+            panels.append(snapshot(self._hist))
+        words = [self.title.text(), self.step_label.text().capitalize() + "."] + [self.hist_caption.text()] * (
+            len(panels) > 1)
+        return Figure(panels, " ".join(words), columns=len(panels))
+
     def export_png(self, path: str) -> None:
-        if not self.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        write(self.figure(), path)  # drawn from the data at the default export size
 
     # ---- internals --------------------------------------------------------------------
     def _rebuild_items(self) -> None:
