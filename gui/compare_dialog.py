@@ -18,10 +18,12 @@ from gui import screen_fit
 from gui.compare_runs import LiveRuns, final_run
 from gui.compare_worker import CompareWorker
 from gui.figure_actions import FigureExports
+from gui.table_actions import TableExports
 from gui.run_status import clock
 from gui.step_axis import axis_label
 from gui.views.compare_view import CompareView
 from gui.views.grad_curve import cell_name
+from gui.views.table_text import from_widget
 from gui.threads import ThreadKeeper
 
 CELLS = ("rnn", "lstm", "gru")
@@ -93,6 +95,10 @@ class CompareDialog(QDialog):
         self.figures = FigureExports(dialogs, lambda: session.spec, self)  # the plots as PNG / SVG
         self.figures.add("Cell comparison", self.view.figure)
         self.view.figureRequested.connect(self.figures.choose)
+        self.tables = TableExports(dialogs, lambda: session.spec, self)  # the table as CSV / markdown
+        self.tables.add("Cell comparison", lambda: from_widget(self.view.table, "Compare cells: " + ", ".join(
+            self.chosen_cells()).upper()))
+        self.view.tableRequested.connect(self.tables.choose)
 
         self.result = None  # Comparison.run()'s dict once a comparison ended
         self.live: LiveRuns | None = None

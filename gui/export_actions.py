@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Slot
 from gui.exports import check_single_file
 from gui.figure_actions import FigureExports
 from gui.model_exporter import ModelExporter
+from gui.table_actions import TableExports
 
 
 class ExportActions(QObject):
@@ -18,6 +19,7 @@ class ExportActions(QObject):
         video.exported.connect(self.video_written)
         self.model_exporter = ModelExporter(session, dialogs, self)  # File ▸ Export model…
         self.figures = FigureExports(dialogs, lambda: session.spec, self)  # File ▸ Export figure…
+        self.tables = TableExports(dialogs, lambda: session.spec, self)  # File ▸ Export table…
 
     def export(self, what: str, writer, filters: str) -> None:
         """Ask where, then `writer(path)`; a writer raising OSError or returning False gives a dialog."""

@@ -21,6 +21,7 @@ from gui.data_actions import DataActions
 from gui.dialogs import Dialogs  # noqa: F401 (built by the window with the Controller)
 from gui.export_actions import ExportActions
 from gui.model_actions import ModelActions, TrainingActions
+from gui.views.table_text import from_widget
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Controller(QObject):
         self.exports.figures.add("Training curves", views.curves.figure)
         self.exports.figures.add("Confusion matrix", views.confusion.figure)
         self.exports.figures.add("Precision-recall curves", views.edge_compare.pr_figure)
+        self.exports.tables.add("Per-class accuracy", lambda: from_widget(views.confusion.per_class,
+                                                                          views.confusion.title.text()))
         self.data.taskShown.connect(self.taskShown)
         self._connect(session, actions)
         self.devicesFound.connect(self.on_devices)
@@ -93,7 +96,7 @@ class Controller(QObject):
             "train": t.train, "pause": t.toggle_pause, "stop": session.stop,
             "save_model": m.save_model, "load_model": m.load_model, "save_config": m.save_config,
             "load_config": m.load_config, "export_edges": e.export_edges, "export_edge_video": e.export_edge_video,
-            "export_model": e.model_exporter.choose, "export_figure": e.figures.choose,
+            "export_model": e.model_exporter.choose, "export_figure": e.figures.choose, "export_table": e.tables.choose,
             "bigger": lambda: self.font_step(2), "smaller": lambda: self.font_step(-2), "about": self.about,
             "shortcuts": lambda: self.show_help("shortcuts"), "guide": lambda: self.show_help("guide"),
         }.items():

@@ -30,6 +30,7 @@ from gui.run_routes import EdgeRoute, PredictionRoute
 from gui.segment_page import SegmentPage
 from gui.session import Session
 from gui.snapshot_router import SnapshotRouter
+from gui.table_actions import epoch_table
 from gui.status_line import StatusLine
 from gui.training_guard import may_quit
 from gui.video_worker import EdgeVideoExport, VideoWorker
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         a["export_masks"].triggered.connect(self.segment_page.export_masks)
         c.exports.figures.add("Gradient through time", self.gates.gradients.figure)  # File ▸ Export figure…
         c.exports.figures.add("Trajectories", self.gates.trajectories.figure)
+        c.exports.tables.add("Metrics per epoch", lambda: epoch_table(self.runs.current))  # File ▸ Export table…
         a["export_frames"].triggered.connect(lambda: self.frames_page.export_video("mp4"))
         for name in ("bigger", "smaller"):
             a[name].triggered.connect(lambda: self.gates.set_font_size(c.font_size))

@@ -19,6 +19,8 @@ ACTIONS = {
                      "against torch with onnxruntime, or as a copy of its checkpoint"),
     "export_figure": ("Export &figure…", "Ctrl+Shift+F", "A plot (curves, gradients, trajectories, confusion matrix, "
                       "precision-recall) as PNG or SVG at a size and DPI you choose, drawn from its data"),
+    "export_table": ("Export &table…", "Ctrl+Shift+T", "Metrics per epoch or per-class accuracy as CSV or markdown, "
+                     "copied to the clipboard or saved"),
     "export_curves": ("Export curves as PNG…", None, ""),
     "export_metrics": ("Export metrics as CSV…", None, ""),
     "export_gallery": ("Export gallery as PNG…", None, ""),
@@ -49,10 +51,9 @@ ACTIONS = {
 }
 MENUS = {
     "&File": ["open", "open_folder", "demo", None, "save_model", "load_model", "export_model", "save_config",
-              "load_config", None,
-              "export_figure", "export_curves", "export_metrics", "export_gallery", "export_confusion", "export_edges",
-              "export_edge_video", "export_masks", "export_frames", "export_gradients", None, "skipped", None,
-              "quit"],
+              "load_config", None, "export_figure", "export_table", "export_curves", "export_metrics", "export_gallery",
+              "export_confusion", "export_edges", "export_edge_video", "export_masks", "export_frames",
+              "export_gradients", None, "skipped", None, "quit"],
     "&Train": ["train", "pause", "stop", None, "evaluate", "compare", None, "sweep", "run_elsewhere"],
     "&View": ["bigger", "smaller"],
     "&Help": ["guide", "shortcuts", None, "about"],

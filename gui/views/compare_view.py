@@ -189,6 +189,7 @@ class CompareView(QtWidgets.QWidget):
 
     exportRequested = QtCore.Signal()
     figureRequested = QtCore.Signal()  # Export figure…: the plots as PNG / SVG
+    tableRequested = QtCore.Signal()  # Table…: the table as CSV / markdown
 
     def __init__(self, font_size: float = 12, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -219,6 +220,9 @@ class CompareView(QtWidgets.QWidget):
         self.figure_button = QtWidgets.QPushButton("Export figure…")
         self.figure_button.setToolTip("The three plots and the verdict as PNG or SVG, at a size and DPI you choose")
         self.figure_button.clicked.connect(self.figureRequested)
+        self.table_button = QtWidgets.QPushButton("Table…")
+        self.table_button.setToolTip("The table as CSV or markdown, copied to the clipboard or saved")
+        self.table_button.clicked.connect(self.tableRequested)
 
         plots = QtWidgets.QHBoxLayout()
         plots.setContentsMargins(0, 0, 0, 0)
@@ -232,7 +236,7 @@ class CompareView(QtWidgets.QWidget):
         words.addWidget(self.verdict, 1)
         buttons = QtWidgets.QVBoxLayout()
         buttons.addStretch(1)
-        for button in (self.figure_button, self.export_button):
+        for button in (self.table_button, self.figure_button, self.export_button):
             buttons.addWidget(button)
         words.addLayout(buttons)
         layout = QtWidgets.QVBoxLayout(self)
@@ -284,7 +288,7 @@ class CompareView(QtWidgets.QWidget):
         for curves in (self.loss, self.accuracy):
             curves.apply_font(font, pt)
         self.gradients.set_font_size(pt)
-        for widget in (self.table, self.verdict, self.export_button, self.figure_button):
+        for widget in (self.table, self.verdict, self.export_button, self.figure_button, self.table_button):
             widget.setFont(font)
         self.table.horizontalHeader().setFont(font)
         self.verdict.setMinimumHeight(6 * QtGui.QFontMetrics(font).lineSpacing())
