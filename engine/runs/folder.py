@@ -33,14 +33,19 @@ def runs_home() -> Path:
 
 
 def new_run_dir(home: Path, task: str, cell: str, when: float | None = None) -> Path:
-    """home/<date-time>_<task>_<cell>, with -2, -3 ... when that name is taken (two runs in one second)."""
+    """A new, empty folder home/<date-time>_<task>_<cell>, with -2, -3 ... when that name is taken (two runs
+    started in one second, by this process or another: the folder is made here, so no two get the same)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when if when is not None else time.time()))
     base = f"{stamp}_{_safe(task)}_{_safe(cell)}"
-    path, n = Path(home) / base, 1
-    while path.exists():
-        n += 1
-        path = Path(home) / f"{base}-{n}"
-    return path
+    Path(home).mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        path = Path(home) / (base if n == 1 else f"{base}-{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            n += 1
 
 
 def _safe(text: str) -> str:
