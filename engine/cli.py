@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", default=None, metavar="RUN_DIR",
                        help="go on with a stopped, failed or interrupted run (or extend a finished one with "
                        "--epochs), appending to its curves; only --epochs, --threads and --device may change")
+    train.add_argument("--tensorboard", action="store_true", help="also write the run's scalars, probe pictures and "
+                       "gradient curve as TensorBoard event files into its run folder (needs the tensorboard package)")
 
     evaluate = sub.add_parser("evaluate", help="evaluate a checkpoint on a data spec's test split")
     evaluate.add_argument("--checkpoint", required=True)
@@ -107,8 +109,17 @@ def _train(args, world) -> int:
     from engine.training import Trainer
 
     config = world.from_main(lambda: _train_config(args))
-    trainer = Trainer(config, ProgressBar() if world.is_main else None, resume=bool(args.resume))
-    result = trainer.run()
+    events = tensorboard = ProgressBar() if world.is_main else None
+    if args.tensorboard and world.is_main:  # event files beside the journal's (engine/runs/tensorboard.py)
+        from engine.runs.tensorboard import TensorBoardTap
+
+        events = tensorboard = TensorBoardTap(config.out, events)
+    trainer = Trainer(config, events, resume=bool(args.resume))
+    try:
+        result = trainer.run()
+    finally:
+        if args.tensorboard and tensorboard is not None:
+            tensorboard.close()
     if not world.is_main:  # rank 0 reports the run; another rank speaks only of a rank it lost
         if result["reason"] == "interrupted":
             print(f"error: {result['message']}\nhint: {result['hint']}", file=sys.stderr)

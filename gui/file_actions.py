@@ -21,6 +21,7 @@ from gui.data_actions import DataActions
 from gui.dialogs import Dialogs  # noqa: F401 (built by the window with the Controller)
 from gui.export_actions import ExportActions
 from gui.model_actions import ModelActions, TrainingActions
+from gui.tensorboard_setting import TensorBoardSetting
 from gui.views.table_text import from_widget
 
 
@@ -76,6 +77,7 @@ class Controller(QObject):
         self.models = ModelActions(session, views.model_panel, dialogs, views.live, views.video, self)
         self.training = TrainingActions(session, views.model_panel, actions, dialogs, tabs, self)
         self.exports = ExportActions(session, dialogs, views.edge_compare, views.video, self)
+        self.tensorboard = TensorBoardSetting(actions["tensorboard"], session, dialogs, self)
         self.exports.figures.add("Training curves", views.curves.figure)
         self.exports.figures.add("Confusion matrix", views.confusion.figure)
         self.exports.figures.add("Precision-recall curves", views.edge_compare.pr_figure)

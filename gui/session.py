@@ -46,6 +46,7 @@ class Session(QObject):
         # the run library: every run trained here is kept there (the window's setting may choose another folder)
         self.runs_dir = runs_home()
         self.resuming = ""  # the run folder the training goes on in, when it resumes one
+        self.tensorboard = False  # runs also write TensorBoard event files (gui/tensorboard_setting.py)
         self._loader: LoadWorker | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
@@ -113,7 +114,7 @@ class Session(QObject):
 
         splits = splits_for_run(self.data, config) if self.spec == config["data"] else None
         self.resuming = config["out"] if resume else ""
-        self._worker = TrainingWorker(config, splits, resume=resume)
+        self._worker = TrainingWorker(config, splits, resume=resume, tensorboard=self.tensorboard)
         self._worker.event.connect(self.on_engine_event)
         self._worker.done.connect(self._on_worker_done)
         self._set_state("running")

@@ -42,6 +42,8 @@ ACTIONS = {
     "run_elsewhere": ("Run &elsewhere…", None, "Write a job folder that trains this run on GPUs or a Slurm cluster "
                       "(torchrun, sbatch), and watch it in the Runs browser"),
     "sweep": ("S&weep…", None, "Train many runs over a search space of settings (an Optuna study) and compare them"),
+    "tensorboard": ("TensorBoard logs", None, "Also write each run's scalars, probe pictures and gradient curve as "
+                    "TensorBoard event files into its run folder (tensorboard --logdir RUNS_FOLDER shows them)"),
     "evaluate": ("&Evaluate", "Ctrl+E", "Evaluate the loaded model on the loaded data's test split (Ctrl+E)"),
     "bigger": ("Bigger plot fonts", "Ctrl++", "For projectors"),
     "smaller": ("Smaller plot fonts", "Ctrl+-", ""),
@@ -54,7 +56,8 @@ MENUS = {
               "load_config", None, "export_figure", "export_table", "export_curves", "export_metrics", "export_gallery",
               "export_confusion", "export_edges", "export_edge_video", "export_masks", "export_frames",
               "export_gradients", None, "skipped", None, "quit"],
-    "&Train": ["train", "pause", "stop", None, "evaluate", "compare", None, "sweep", "run_elsewhere"],
+    "&Train": ["train", "pause", "stop", None, "evaluate", "compare", None, "sweep", "run_elsewhere", None,
+               "tensorboard"],
     "&View": ["bigger", "smaller"],
     "&Help": ["guide", "shortcuts", None, "about"],
 }

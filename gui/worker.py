@@ -17,9 +17,10 @@ class TrainingWorker(QObject):
     event = Signal(object)
     done = Signal()
 
-    def __init__(self, config: dict, splits=None, resume: bool = False):
+    def __init__(self, config: dict, splits=None, resume: bool = False, tensorboard: bool = False):
         super().__init__()
         self.config = config
+        self.tensorboard = tensorboard  # also TensorBoard event files in the run folder (engine/runs/tensorboard.py)
         self.splits = splits
         self.resuming = resume  # go on from the run folder's resume point (config["out"]'s last.ckpt)
         self.trainer = None
@@ -46,8 +47,13 @@ class TrainingWorker(QObject):
 
         if self._aborted:
             return  # the window closed while the engine was loading: nothing to run, nothing to write
+        tensorboard = None
         try:
-            trainer = Trainer(RunConfig.from_dict(self.config), self.event.emit, splits=self.splits,
+            if self.tensorboard:
+                from engine.runs.tensorboard import TensorBoardTap
+
+                tensorboard = TensorBoardTap(self.config["out"], self.event.emit)
+            trainer = Trainer(RunConfig.from_dict(self.config), tensorboard or self.event.emit, splits=self.splits,
                               resume=self.resuming)
         except UserError as error:
             self.event.emit(Failed(error.message, error.hint))
@@ -64,7 +70,11 @@ class TrainingWorker(QObject):
             if self._skip_test:
                 trainer.skip_test()
             trainer.set_probe(self._probe)
-        trainer.run()
+        try:
+            trainer.run()
+        finally:
+            if tensorboard is not None:
+                tensorboard.close()
 
     # called from the GUI thread; the Trainer's own methods are thread-safe
     def pause(self) -> None:
