@@ -20,8 +20,8 @@ def test_csv_and_markdown_of_a_table():
     table = Table(["cell", "test accuracy", "note"], [["GRU", 0.97125, "a|b"], ["LSTM", 0.9, ""]], "USPS")
     rows = list(csv.reader(io.StringIO(csv_text(table))))
     assert rows == [["cell", "test accuracy", "note"], ["GRU", "0.97125", "a|b"], ["LSTM", "0.9", ""]]
-    assert markdown_text(table).splitlines() == [
-        "USPS", "", "| cell | test accuracy | note |", "|---|---:|---|", "| GRU | 0.97125 | a\\|b |", "| LSTM | 0.9 |  |"]
+    assert markdown_text(table).splitlines() == ["USPS", "", "| cell | test accuracy | note |", "|---|---:|---|",
+                                                 "| GRU | 0.97125 | a\\|b |", "| LSTM | 0.9 |  |"]
 
 
 def test_a_run_without_a_folder_tabulates_its_curve_points():
