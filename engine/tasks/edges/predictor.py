@@ -125,9 +125,11 @@ class EdgePredictor(LoadedModel):
             return {"images": np.stack(images)}
 
         free = {0: "batch", 2: "height", 3: "width"}
+        scale = float(self.info["scale"])
+        h, w = (round(side / scale) for side in self.info["train_size"])  # a picture the size of the training ones
         return ExportGraph(
             PlainOutputs(self.model, lambda logits: (torch.sigmoid(logits[:, :1]), logits)), prepared(2, 96, 128, 0),
-            [prepared(3, 120, 160, 1), prepared(1, 72, 100, 2)], ("edges", "logits"),
+            [prepared(3, 120, 160, 1), prepared(1, h, w, 2)], ("edges", "logits"),
             {"images": free, "edges": free, "logits": free},
             "images: float32 (batch, 3, height, width) RGB in [0, 1], landscape (turn a portrait image first), "
             f"resized by the training scale {float(self.info['scale']):g} (the model normalises inside); edges: "
