@@ -101,6 +101,7 @@ class CompareDialog(QDialog):
         self.view.tableRequested.connect(self.tables.choose)
 
         self.result = None  # Comparison.run()'s dict once a comparison ended
+        self._busy = False
         self.live: LiveRuns | None = None
         self._worker: CompareWorker | None = None
         self._thread: QThread | None = None
@@ -143,7 +144,8 @@ class CompareDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        """From Start until the comparison's end has been handled here (its thread may end a moment before)."""
+        return self._busy or (self._thread is not None and self._thread.isRunning())
 
     def chosen_cells(self) -> list[str]:
         return [cell for cell, box in self.boxes.items() if box.isChecked()]
@@ -197,6 +199,7 @@ class CompareDialog(QDialog):
             self.status.setText("stopping: the current run ends, the rest are skipped…")
 
     def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
         self.start_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         for widget in (*self.boxes.values(), self.epochs, self.hidden, self.plain):
