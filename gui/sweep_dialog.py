@@ -52,6 +52,7 @@ class SweepDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._settings_panel())
         splitter.addWidget(self._results_panel())
+        splitter.setStretchFactor(0, 2)  # the space's values must stay readable ("0.0001 .. 0.01")
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -62,7 +63,11 @@ class SweepDialog(QDialog):
         panel = QWidget()
         self.space = QTableWidget(0, 3)
         self.space.setHorizontalHeaderLabels(["Setting", "Values", "Log"])
-        self.space.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.space.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        panel.setMinimumWidth(380)
         self.space.setToolTip("A list (rnn, lstm, gru / 32, 64) or a range (0.0001 .. 0.01; Log: a log scale)")
         add, remove = QPushButton("Add setting"), QPushButton("Remove")
         add.clicked.connect(lambda: self.add_row("dropout", "0 .. 0.3", False))
@@ -155,6 +160,12 @@ class SweepDialog(QDialog):
                                 self.sampler.currentText(), self.prune.isChecked())
         self.say(f"Running in {folder} (each trial is a run there; the Runs browser lists them).")
         self._busy(True)
+
+    def showEvent(self, event) -> None:
+        """The cell row shows the cells the chosen task takes (rnn, lstm, gru or their convolutional kin)."""
+        super().showEvent(event)
+        if not self.space_row_filled("cell"):
+            self._fill_cells(self.base_config().get("task", "classify"))
 
     def space_row_filled(self, name: str) -> bool:
         for row in range(self.space.rowCount()):

@@ -79,6 +79,7 @@ class SweepRun(QObject):
         self._reading = False
         self._running = False
         self._cancel = threading.Event()
+        self._asked = self._shown = 0  # reads of the study started, and the newest one shown
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -128,22 +129,29 @@ class SweepRun(QObject):
         if self._reading or not self.storage:
             return
         self._reading = True
-        storage, name = self.storage, self.name
-        self.jobs.start(lambda cancel: read_summary(storage, name), self._read, "Sweep",
-                        after=self._read_done)
+        self._read_study(after=self._read_done)
 
     def _read_done(self) -> None:
         self._reading = False
 
-    def _read(self, result) -> None:
-        if result is not None:
+    def _read_study(self, after=None) -> None:
+        """Read the study off the GUI thread; a read that ends after a later one is dropped (the last read,
+        after the sweep ended, must not be overwritten by a poll that started before)."""
+        self._asked += 1
+        number, storage, name = self._asked, self.storage, self.name
+        self.jobs.start(lambda cancel: read_summary(storage, name), lambda result: self._read(number, result),
+                        "Sweep", after=after)
+
+    def _read(self, number: int, result) -> None:
+        if result is not None and number > self._shown:
+            self._shown = number
             self.summary.emit(result)
 
     def _process_ended(self, code: int) -> None:
         self._running = False
         self._timer.stop()
         if self.storage:
-            self.jobs.start(lambda cancel: read_summary(self.storage, self.name), self._read, "Sweep")
+            self._read_study()
         if code == -1:
             self.ended.emit("Stopped: the trials running were ended (their run folders read as interrupted).")
         elif code:

@@ -37,10 +37,12 @@ def test_a_sweep_from_the_dialog_shows_its_trials_and_the_best(qtbot, window):
     assert not dialog.start_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.start_button.isEnabled(), timeout=120_000)
     assert dialog.message.text().startswith("Finished"), dialog.message.text()
-    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3 and dialog.best.text().startswith("Best"), timeout=20_000)
+    def all_complete():  # the study is read once more after the sweep's end, off the GUI thread
+        return dialog.table.rowCount() == 3 and {dialog.table.item(r, 1).text() for r in range(3)} == {"complete"}
+
+    qtbot.waitUntil(lambda: all_complete() and dialog.best.text().startswith("Best"), timeout=20_000)
     headers = [dialog.table.horizontalHeaderItem(i).text() for i in range(dialog.table.columnCount())]
     assert headers[:5] == ["trial", "state", "val accuracy", "cell", "hidden"]
-    assert {dialog.table.item(r, 1).text() for r in range(3)} == {"complete"}
     assert len(dialog.parallel.lines) == 3 and len(dialog.scatter.points.data) == 3
     runs = [Path(dialog.table.item(r, headers.index("run folder")).text()) for r in range(3)]
     assert all(json.loads((run / "run.json").read_text())["status"] == "finished" for run in runs)
