@@ -18,13 +18,14 @@ class RunElsewhereDialog(QDialog):
         """`base_config()`: the window's settings as a dict, with the loaded data's spec."""
         super().__init__(parent)
         from engine.job_folder import default_app
-        from engine.runs.folder import new_run_dir, runs_home
+        from engine.runs.folder import proposed_run_dir, runs_home
 
         self.setWindowTitle("Run elsewhere")
         self.base_config = base_config
         self.jobs = Jobs(self, self._failed)
         config = base_config()
-        run = new_run_dir(runs_home(), config.get("task", "run"), config.get("cell", "run"))
+        # a suggestion: nothing is made until the job folder is written
+        run = proposed_run_dir(runs_home(), config.get("task", "run"), config.get("cell", "run"))
         self.job_folder = QLineEdit(str(run.parent / f"job-{run.name}"))
         self.run_folder = QLineEdit(str(run))
         self.run_folder.setToolTip("The run's --out where the job runs: a shared path this machine sees too, so "

@@ -32,20 +32,32 @@ def runs_home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "runs"
 
 
+def _names(home: Path, task: str, cell: str, when: float | None):
+    """home/<date-time>_<task>_<cell>, then the same with -2, -3 ..."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when if when is not None else time.time()))
+    base = f"{stamp}_{_safe(task)}_{_safe(cell)}"
+    yield Path(home) / base
+    n = 2
+    while True:
+        yield Path(home) / f"{base}-{n}"
+        n += 1
+
+
+def proposed_run_dir(home: Path, task: str, cell: str, when: float | None = None) -> Path:
+    """The name new_run_dir would give now, without making the folder (a dialog's suggestion)."""
+    return next(path for path in _names(home, task, cell, when) if not path.exists())
+
+
 def new_run_dir(home: Path, task: str, cell: str, when: float | None = None) -> Path:
     """A new, empty folder home/<date-time>_<task>_<cell>, with -2, -3 ... when that name is taken (two runs
     started in one second, by this process or another: the folder is made here, so no two get the same)."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when if when is not None else time.time()))
-    base = f"{stamp}_{_safe(task)}_{_safe(cell)}"
     Path(home).mkdir(parents=True, exist_ok=True)
-    n = 1
-    while True:
-        path = Path(home) / (base if n == 1 else f"{base}-{n}")
+    for path in _names(home, task, cell, when):
         try:
             path.mkdir()
             return path
         except FileExistsError:
-            n += 1
+            continue
 
 
 def _safe(text: str) -> str:
