@@ -9,6 +9,8 @@ verdict line; exits 1 when a check fails.
    world_size G and ranks_agree true (every rank's weights equal at the end), and write one run folder.
 2. Throughput: the same run (the default model: 2 bidirectional GRU layers of 128, batch 64) on the CPU (one
    process), on one GPU, and under torchrun on every GPU: samples/s of training, seconds, test accuracy.
+3. With --tasks (issue 17): every task's defaults on its demo data, on the CPU, one GPU with AMP and one GPU
+   without (bench/gpu_tasks.py): samples/s, and whether the loss fell and the metric matches the CPU's.
 """
 from __future__ import annotations
 
@@ -55,6 +57,8 @@ def main() -> int:
     parser.add_argument("--task", default="classify")
     parser.add_argument("--data", default="demo")
     parser.add_argument("--timeout", type=int, default=240, help="seconds for each run")
+    parser.add_argument("--tasks", action="store_true", help="also every task's defaults, AMP on and off")
+    parser.add_argument("--task-epochs", type=int, default=3)
     args = parser.parse_args()
     import torch
 
@@ -83,6 +87,11 @@ def main() -> int:
             failures.append(f"world_size {nccl['world_size']} (expected {gpus}), ranks_agree {nccl['ranks_agree']}")
     failures += [f"{row['run']} failed: {row['error']}" for key, row in rows.items()
                  if key != "nccl" and "error" in row]
+    if args.tasks:
+        from gpu_tasks import check_every_task
+
+        failures += [f"{row['task']}: {problem}" for row in check_every_task(args.task_epochs, work)
+                     for problem in row["problems"]]
     speed = {k: r.get("samples_per_s") for k, r in rows.items()}
     print(json.dumps({"verdict": "ok" if not failures else "failed", "failures": failures,
                       "samples_per_s": speed}))

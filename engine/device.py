@@ -68,6 +68,9 @@ def set_threads(threads: int = 0) -> int:
     return used
 
 
+AMP_ENV = "RNN_VISION_LAB_AMP"  # "0": train on CUDA in float32, without autocast
+
+
 def resolve(name: str = "auto", threads: int | None = None) -> DevicePolicy:
     """The device `name` stands for. `threads` sets torch's CPU threads first (set_threads: 0 = automatic,
     capped at the cores; the description says when the cap applied); None leaves them as they are."""
@@ -107,7 +110,8 @@ def resolve(name: str = "auto", threads: int | None = None) -> DevicePolicy:
         cudnn = torch.backends.cudnn.version()
         text = (f"CUDA {index}: {props.name} ({props.total_memory / 2**30:.0f} GiB), torch {torch.__version__}, "
                 f"CUDA {torch.version.cuda}, cuDNN {cudnn}")
-        return DevicePolicy(torch.device(f"cuda:{index}"), True, True, text)
+        amp = os.environ.get(AMP_ENV, "1") != "0"  # mixed precision unless switched off (bench/gpu.py compares)
+        return DevicePolicy(torch.device(f"cuda:{index}"), amp, True, text + ("" if amp else ", AMP off"))
     raise ConfigError(f"Unknown device {name!r}.", "Use auto, cpu, cuda, cuda:N or mps.")
 
 
