@@ -34,15 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     app = create_app(argv)
-    from pyqtgraph.util.garbage_collector import GarbageCollector
-
-    # Python's cycle collector would otherwise run in whichever thread allocates (the training thread, a
-    # loader) and could delete Qt objects of the GUI thread there, which crashes Qt: collect in the GUI thread
-    # only, on a timer (pyqtgraph's GarbageCollector; a crash seen in the GUI tests, tests/gui/conftest.py)
-    app.garbage_collector = GarbageCollector(interval=0.5)
     from gui.main_window import MainWindow
 
     window = MainWindow()
+    from gui.garbage import GuiGarbageCollector
+
+    # collect garbage in the GUI thread only, and freeze what start-up made (gui/garbage.py)
+    app.garbage_collector = GuiGarbageCollector(window.controller.warmed_up, app)
     if os.environ.get("RNN_LAB_TIMING"):
         _report_first_paint(window)
     quit_after = os.environ.get("RNN_LAB_QUIT_AFTER_MS")

@@ -144,6 +144,10 @@ class Controller(QObject):
         self._warm_up = threading.Thread(target=work, name="engine warm-up", daemon=True)
         self._warm_up.start()
 
+    def warmed_up(self) -> bool:
+        """Whether the engine's start-up import (torch) has ended."""
+        return self._warm_up is not None and not self._warm_up.is_alive()
+
     def join_warm_up(self, timeout_s: float = 60.0) -> None:
         """Wait for the warm-up import (app exit): a quit while torch is half imported made the interpreter's
         shutdown tear torch down under the import ("RuntimeError: operator prims::uniform does not exist")."""
