@@ -121,11 +121,12 @@ class WindowBench:
     def __init__(self, settings_path: str):
         from PySide6.QtCore import QSettings, Qt, QTimer
 
-        from gui.app import create_app
+        from gui.app import collect_garbage_in_the_gui_thread, create_app
         from gui.main_window import MainWindow
 
         self.app = create_app([])
         self.window = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
+        collect_garbage_in_the_gui_thread(self.app, self.window)  # as gui.app.main does
         self.window.show()
         controller = self.window.controller
         controller.warm_up()

@@ -30,6 +30,14 @@ def create_app(argv: list[str] | None = None):
     return app
 
 
+def collect_garbage_in_the_gui_thread(app, window) -> None:
+    """Python's garbage collection in the GUI thread only, what start-up made frozen (gui/garbage.py); kept on
+    the app (the bench's window gets the same as a user's)."""
+    from gui.garbage import GuiGarbageCollector
+
+    app.garbage_collector = GuiGarbageCollector(window.controller.warmed_up, app)
+
+
 def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
@@ -37,10 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from gui.main_window import MainWindow
 
     window = MainWindow()
-    from gui.garbage import GuiGarbageCollector
-
-    # collect garbage in the GUI thread only, and freeze what start-up made (gui/garbage.py)
-    app.garbage_collector = GuiGarbageCollector(window.controller.warmed_up, app)
+    collect_garbage_in_the_gui_thread(app, window)
     if os.environ.get("RNN_LAB_TIMING"):
         _report_first_paint(window)
     quit_after = os.environ.get("RNN_LAB_QUIT_AFTER_MS")
