@@ -10,7 +10,7 @@ off the GUI thread.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from gui.inside_states import StatesPage
@@ -25,6 +25,11 @@ from gui.views.trajectories import TrajectoryView
 NO_TRAJECTORIES = ("No trajectories yet for this run.\n\nThey are computed at the end of a classification run: "
                    "train a model (F5) and this page shows how its hidden state moves while it reads the "
                    "images. For a model loaded from a file, press the button.")
+
+
+# the states engine/models/stepwise.py reports for an RNN, an LSTM and a GRU
+CELL_STATES = ("hidden", "cell", "input gate", "forget gate", "output gate", "reset gate", "update gate")
+PREBUILD_AFTER_MS = 2000
 
 
 def forget_values(hist: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -78,6 +83,9 @@ class Gates(QObject):
         self.states = StatesPage(session, runs, router, hidden_view, dialogs, self)
         self.inside.insertTab(0, self.states.stack, "States")
         self.inside.setCurrentIndex(0)
+        # the panels of every state a recurrent cell reports, made while the window idles after start-up, not in
+        # the middle of a run's first probe
+        QTimer.singleShot(PREBUILD_AFTER_MS, self, lambda: hidden_view.prebuild(CELL_STATES))
         router.add(GradientRoute(self.gradients, self.gradient_note))
         router.add(TrajectoryRoute(self))
         model_panel.preset.applied.connect(self._on_preset)

@@ -271,6 +271,14 @@ class HiddenStateView(QtWidgets.QWidget):
             self._built[missing[0]] = _Panel(missing[0], self._font)
         return not missing
 
+    def prebuild(self, names, every_ms: int = 250) -> None:
+        """Make the panels of `names` one every `every_ms` while the window idles (at start-up), so a training
+        run's first states need none made then (each takes 25-80 ms of GUI thread: pyqtgraph's colour bar)."""
+        waiting = [n for n in names if n not in self._built and n not in self._panels]
+        if waiting:
+            self._built[waiting[0]] = _Panel(waiting[0], self._font)
+            QtCore.QTimer.singleShot(every_ms, self, lambda: self.prebuild(waiting[1:], every_ms))
+
     def set_time(self, t: int) -> None:
         """Move the cursor to step t (0-based): heatmap lines, image highlight, step label."""
         t = int(np.clip(t, 0, max(self._steps - 1, 0)))
